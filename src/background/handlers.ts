@@ -1,0 +1,120 @@
+// What the background does for each message. Pure of the platform: everything it touches comes in deps.
+import type { Connector } from '../crm/types';
+import { ConnectorError } from '../crm/types';
+import { identityKey, type Identity } from '../identity';
+import type { TabProfile } from '../messages';
+import { detect } from '../sites';
+import type { KindredDB } from '../store/db';
+import { knownIdentities } from '../store/queries';
+import type { Handlers } from './router';
+import type { TabStateStore } from './tab-state';
+
+export interface BackgroundDeps {
+  db: KindredDB;
+  connector: () => Promise<Connector>;
+  tabs: TabStateStore;
+  /** Sets the toolbar badge of one tab. */
+  showBadge: (tabId: number, known: boolean, title: string) => Promise<void>;
+  /** The active tab of the focused window (id and, where we may see it, url). */
+  activeTab: () => Promise<{ id: number; url: string | null } | null>;
+  tabUrl: (tabId: number) => Promise<string | null>;
+  newId?: () => string;
+}
+
+export function createHandlers(deps: BackgroundDeps): Handlers {
+  const { db } = deps;
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+
+  async function resolve(identities: readonly Identity[]): Promise<string | null> {
+    const known = await knownIdentities(db, identities.map(identityKey));
+    for (const identity of identities) {
+      const id = known.get(identityKey(identity));
+      if (id) return id;
+    }
+    return null;
+  }
+
+  async function updateTab(tabId: number, state: TabProfile): Promise<boolean> {
+    const constituentId = state.profile ? await resolve(state.profile.identities) : null;
+    const next = { ...state, constituentId };
+    await deps.tabs.set(tabId, next);
+    const known = constituentId !== null;
+    const title = !state.profile
+      ? 'Kindred'
+      : known
+        ? 'Kindred: known constituent — click for their card'
+        : 'Kindred: not in your constituents yet — click to link or add';
+    await deps.showBadge(tabId, known, title);
+    return known;
+  }
+
+  return {
+    async lookupIdentities({ keys }) {
+      const known = await knownIdentities(db, keys);
+      return { known: keys.filter((key) => known.has(key)) };
+    },
+
+    async reportNavigation({ url, profile }, { tabId }) {
+      if (tabId === null) throw new ConnectorError('invalid', 'No tab');
+      return { known: await updateTab(tabId, { url, profile, constituentId: null }) };
+    },
+
+    async getTabProfile({ tabId }) {
+      const tab = tabId === null ? await deps.activeTab() : { id: tabId, url: await deps.tabUrl(tabId) };
+      if (!tab) return { url: null, profile: null, constituentId: null };
+      const reported = await deps.tabs.get(tab.id);
+      if (reported && (tab.url === null || reported.url === tab.url)) {
+        // Re-resolve: the user may have linked or imported since the page reported.
+        const constituentId = reported.profile ? await resolve(reported.profile.identities) : null;
+        return { ...reported, constituentId };
+      }
+      // No report (content script not injected yet, or a page we do not run on): the URL alone.
+      const identity = tab.url ? detect(tab.url) : null;
+      const profile = identity ? { identities: [identity], displayName: null } : null;
+      return { url: tab.url, profile, constituentId: profile ? await resolve(profile.identities) : null };
+    },
+
+    async searchConstituents({ text, limit }) {
+      return (await deps.connector()).search(text, limit);
+    },
+
+    async logInteraction({ constituentId, draft }) {
+      const connector = await deps.connector();
+      const id = newId();
+      await connector.logInteraction(constituentId, draft, id);
+      return { id, status: 'synced' as const };
+    },
+
+    async linkIdentity({ constituentId, identity }) {
+      await (await deps.connector()).linkIdentity(constituentId, identity);
+      await refreshTabs();
+      return { key: identityKey(identity) };
+    },
+
+    async createConstituent({ draft, identity }) {
+      const connector = await deps.connector();
+      const id = await connector.createConstituent(draft);
+      if (identity) await connector.linkIdentity(id, identity);
+      await refreshTabs();
+      return { id };
+    },
+
+    async refreshBadges() {
+      return { tabs: await refreshTabs() };
+    },
+  };
+
+  /** After links, creates and imports, every open profile tab's badge is re-resolved. */
+  async function refreshTabs(): Promise<number> {
+    const tabIds = await deps.tabs.list();
+    let refreshed = 0;
+    for (const tabId of tabIds) {
+      const state = await deps.tabs.get(tabId);
+      if (state) {
+        await updateTab(tabId, state);
+        refreshed++;
+      }
+    }
+    return refreshed;
+  }
+}

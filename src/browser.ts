@@ -1,0 +1,67 @@
+// The one wrapper over the extension platform. Nothing else imports webextension-polyfill or
+// touches `chrome.*`; Chrome-only APIs sit behind feature checks here.
+import browser from 'webextension-polyfill';
+import type { Envelope, MessageType, Reply, RequestOf, ResponseOf } from './messages';
+
+export { browser };
+export type { Runtime, Tabs } from 'webextension-polyfill';
+
+/** Send a typed message to the background. Never throws: transport failures become `{ok:false}`. */
+export async function send<K extends MessageType>(type: K, data: RequestOf<K>): Promise<Reply<ResponseOf<K>>> {
+  const envelope: Envelope<K> = { kindred: 1, type, data };
+  try {
+    const reply = (await browser.runtime.sendMessage(envelope)) as Reply<ResponseOf<K>> | undefined;
+    return reply ?? { ok: false, error: { code: 'internal', message: 'No reply from the background' } };
+  } catch (error) {
+    return { ok: false, error: { code: 'internal', message: error instanceof Error ? error.message : String(error) } };
+  }
+}
+
+/** Like `send`, but throws the error message; for UI code that shows it in words. */
+export async function ask<K extends MessageType>(type: K, data: RequestOf<K>): Promise<ResponseOf<K>> {
+  const reply = await send(type, data);
+  if (!reply.ok) throw new Error(reply.error.message);
+  return reply.data;
+}
+
+export const extensionOrigin = (): string => new URL(browser.runtime.getURL('/')).origin;
+
+export async function setTabBadge(tabId: number, known: boolean, title: string): Promise<void> {
+  // Per-tab badge state; text must be non-empty exactly when the profile is a constituent.
+  await Promise.all([
+    browser.action.setBadgeText({ tabId, text: known ? '✓' : '' }),
+    browser.action.setTitle({ tabId, title }),
+    known ? browser.action.setBadgeBackgroundColor({ tabId, color: '#1f7a4d' }) : Promise.resolve(),
+  ]);
+}
+
+/** Chrome's side panel, where present (Firefox uses `sidebar_action`, see issue #7). */
+export const hasSidePanel = (): boolean => typeof chrome !== 'undefined' && !!chrome.sidePanel;
+
+export async function sessionGet<T>(key: string): Promise<T | undefined> {
+  const got = await browser.storage.session.get(key);
+  return got[key] as T | undefined;
+}
+export async function sessionSet(key: string, value: unknown): Promise<void> {
+  await browser.storage.session.set({ [key]: value });
+}
+export async function sessionRemove(key: string): Promise<void> {
+  await browser.storage.session.remove(key);
+}
+
+/**
+ * Calls back when what the active tab shows may have changed: another tab activated, or any
+ * tab's reported profile changed (SPA navigation, page upgrade). Returns an unsubscribe.
+ */
+export function onActiveTabChange(callback: () => void): () => void {
+  const onActivated = () => callback();
+  const onChanged = (changes: Record<string, unknown>, area: string) => {
+    if (area === 'session' && Object.keys(changes).some((key) => key.startsWith('tab:'))) callback();
+  };
+  browser.tabs.onActivated.addListener(onActivated);
+  browser.storage.onChanged.addListener(onChanged);
+  return () => {
+    browser.tabs.onActivated.removeListener(onActivated);
+    browser.storage.onChanged.removeListener(onChanged);
+  };
+}

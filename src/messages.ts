@@ -1,0 +1,129 @@
+// Every message that crosses a context boundary, with the schema of its request and response.
+// The background router (src/background/router.ts) checks the sender, parses the request and
+// replies with `Reply<T>`; nothing is ever thrown across `sendMessage`.
+import { z } from 'zod';
+import { identityKeySchema, identitySchema, platformSchema } from './identity';
+import { interactionKindSchema } from './store/model';
+
+export const MAX_LOOKUP_BATCH = 100;
+
+const profileSchema = z.object({
+  identities: z.array(identitySchema).min(1).max(4),
+  displayName: z.string().max(300).nullable(),
+});
+
+const httpUrl = z
+  .string()
+  .max(4096)
+  .refine((s) => /^https?:\/\//i.test(s), 'not an http(s) URL');
+
+export const interactionDraftSchema = z.object({
+  kind: interactionKindSchema,
+  channel: platformSchema.nullable().optional(),
+  at: z.iso.datetime({ offset: true }),
+  summary: z.string().max(255).nullable().optional(),
+  notes: z.string().max(20_000),
+  profileUrl: httpUrl.nullable().optional(),
+});
+export type InteractionDraft = z.infer<typeof interactionDraftSchema>;
+
+export const constituentDraftSchema = z.object({
+  displayName: z.string().trim().min(1).max(300),
+  firstName: z.string().max(150).nullable().optional(),
+  lastName: z.string().max(150).nullable().optional(),
+  emails: z.array(z.string().max(320)).max(20).optional(),
+  tags: z.array(z.string().max(100)).max(50).optional(),
+});
+export type ConstituentDraft = z.infer<typeof constituentDraftSchema>;
+
+const constituentSummarySchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  tags: z.array(z.string()),
+  emails: z.array(z.string()),
+});
+export type ConstituentSummary = z.infer<typeof constituentSummarySchema>;
+
+const tabProfileSchema = z.object({
+  url: z.string().nullable(),
+  profile: profileSchema.nullable(),
+  constituentId: z.string().nullable(),
+});
+export type TabProfile = z.infer<typeof tabProfileSchema>;
+
+interface MessageDef<From extends 'content' | 'page', Req extends z.ZodType, Res extends z.ZodType> {
+  from: From;
+  request: Req;
+  response: Res;
+}
+const define = <From extends 'content' | 'page', Req extends z.ZodType, Res extends z.ZodType>(
+  from: From,
+  request: Req,
+  response: Res,
+): MessageDef<From, Req, Res> => ({ from, request, response });
+
+export const messages = {
+  // --- content scripts may ask only these; answers carry known/unknown, never constituent data.
+  lookupIdentities: define(
+    'content',
+    z.object({ keys: z.array(identityKeySchema).min(1).max(MAX_LOOKUP_BATCH) }),
+    z.object({ known: z.array(z.string()) }),
+  ),
+  reportNavigation: define(
+    'content',
+    z.object({ url: httpUrl, profile: profileSchema.nullable() }),
+    z.object({ known: z.boolean() }),
+  ),
+
+  // --- extension pages (popup, side panel, options).
+  getTabProfile: define('page', z.object({ tabId: z.number().int().nonnegative().nullable() }), tabProfileSchema),
+  searchConstituents: define(
+    'page',
+    z.object({ text: z.string().max(200), limit: z.number().int().min(1).max(100).default(20) }),
+    z.array(constituentSummarySchema),
+  ),
+  logInteraction: define(
+    'page',
+    z.object({ constituentId: z.string().min(1).max(300), draft: interactionDraftSchema }),
+    z.object({ id: z.string(), status: z.enum(['synced', 'pending', 'failed']) }),
+  ),
+  linkIdentity: define(
+    'page',
+    z.object({ constituentId: z.string().min(1).max(300), identity: identitySchema, sourceUrl: httpUrl.nullable() }),
+    z.object({ key: z.string() }),
+  ),
+  createConstituent: define(
+    'page',
+    z.object({ draft: constituentDraftSchema, identity: identitySchema.nullable(), sourceUrl: httpUrl.nullable() }),
+    z.object({ id: z.string() }),
+  ),
+  refreshBadges: define('page', z.object({}), z.object({ tabs: z.number() })),
+} as const;
+
+export type Messages = typeof messages;
+export type MessageType = keyof Messages;
+export type ContentMessageType = { [K in MessageType]: Messages[K]['from'] extends 'content' ? K : never }[MessageType];
+export type RequestOf<K extends MessageType> = z.input<Messages[K]['request']>;
+export type ParsedRequestOf<K extends MessageType> = z.output<Messages[K]['request']>;
+export type ResponseOf<K extends MessageType> = z.output<Messages[K]['response']>;
+
+export const ERROR_CODES = ['badRequest', 'forbidden', 'notFound', 'internal', 'auth', 'rateLimited', 'network', 'invalid', 'server'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+export type Reply<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
+
+/** The envelope on the wire. `kindred` namespaces us away from anything else using runtime messaging. */
+export interface Envelope<K extends MessageType = MessageType> {
+  kindred: 1;
+  type: K;
+  data: RequestOf<K>;
+}
+
+export const envelopeSchema = z.object({
+  kindred: z.literal(1),
+  type: z.string().max(64),
+  data: z.unknown(),
+});
+
+export function isMessageType(type: string): type is MessageType {
+  return Object.hasOwn(messages, type);
+}

@@ -1,0 +1,132 @@
+// Records as they live in IndexedDB (see DESIGN.md "Data model"). zod schemas double as the
+// validation of anything that arrives from outside (CSV, CRM, messages) before it is stored.
+import { z } from 'zod';
+import { identitySchema, platformSchema } from '../identity';
+
+export const INTERACTION_KINDS = ['comment', 'dm', 'call', 'meeting', 'email', 'event', 'note'] as const;
+export const interactionKindSchema = z.enum(INTERACTION_KINDS);
+export type InteractionKind = z.infer<typeof interactionKindSchema>;
+export const INTERACTION_KIND_LABELS: Record<InteractionKind, string> = {
+  comment: 'Comment', dm: 'Direct message', call: 'Call', meeting: 'Meeting', email: 'Email',
+  event: 'Event', note: 'Note',
+};
+
+export const givingSchema = z.object({
+  lifetime: z.number().nonnegative().nullable(),
+  lastGiftAmount: z.number().nonnegative().nullable(),
+  lastGiftDate: z.string().nullable(), // ISO date (YYYY-MM-DD)
+  largestGift: z.number().nonnegative().nullable(),
+  currency: z.string().length(3).nullable(),
+});
+export type Giving = z.infer<typeof givingSchema>;
+
+export const constituentSchema = z.object({
+  id: z.string(), // `<source>:<externalId>`
+  source: z.string(),
+  externalId: z.string(),
+  displayName: z.string().min(1),
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  emails: z.array(z.string()),
+  phones: z.array(z.string()),
+  tags: z.array(z.string()),
+  doNotContact: z.boolean(),
+  giving: givingSchema.nullable(),
+  photoUrl: z.string().nullable(),
+  /** Search keys: folded "first last" and "last first" (see `nameKeys`). */
+  nameKey: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Constituent = z.infer<typeof constituentSchema>;
+
+export const PROVENANCES = ['crm', 'user-linked', 'imported'] as const;
+export const identityRecordSchema = z.object({
+  key: z.string(), // `<platform>:<handle>`
+  platform: platformSchema,
+  handle: z.string(),
+  constituentId: z.string(),
+  provenance: z.enum(PROVENANCES),
+  /** Who made the link (user-linked: the Kindred user; imported: the file name). */
+  linkedBy: z.string().nullable(),
+  linkedAt: z.string(),
+  confirmed: z.boolean(),
+  /** The page or cell the link was made from, kept as evidence. */
+  sourceUrl: z.string().nullable(),
+});
+export type IdentityRecord = z.infer<typeof identityRecordSchema>;
+
+export const INTERACTION_STATUSES = ['synced', 'pending', 'failed'] as const;
+export const interactionSchema = z.object({
+  id: z.string(),
+  constituentId: z.string(),
+  kind: interactionKindSchema,
+  channel: platformSchema.nullable(),
+  at: z.string(), // ISO 8601 instant
+  summary: z.string().nullable(),
+  notes: z.string(),
+  profileUrl: z.string().nullable(),
+  author: z.string().nullable(),
+  source: z.string(),
+  externalId: z.string().nullable(),
+  status: z.enum(INTERACTION_STATUSES),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Interaction = z.infer<typeof interactionSchema>;
+
+export const giftSchema = z.object({
+  id: z.string(),
+  constituentId: z.string(),
+  amount: z.number(),
+  currency: z.string().nullable(),
+  date: z.string(),
+  fund: z.string().nullable(),
+  campaign: z.string().nullable(),
+});
+export type Gift = z.infer<typeof giftSchema>;
+
+export const outboxItemSchema = z.object({
+  id: z.string(), // idempotency key
+  op: z.string(),
+  payload: z.unknown(),
+  attempts: z.number().int().nonnegative(),
+  nextAttemptAt: z.number(),
+  lastError: z.string().nullable(),
+});
+export type OutboxItem = z.infer<typeof outboxItemSchema>;
+
+export interface MetaRecord {
+  key: string;
+  value: unknown;
+}
+
+/** Lower-case, strip diacritics and punctuation, collapse spaces: "Zoë  O'Brien" → "zoe obrien". */
+export function foldName(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/['’`.]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** Keys that let a prefix search find "Ada Lovelace" by "ada", "ada lov", "lovelace" or "lovelace a". */
+export function nameKeys(displayName: string, firstName: string | null, lastName: string | null): string[] {
+  const keys = new Set<string>();
+  const full = foldName(displayName);
+  if (full) keys.add(full);
+  const first = firstName ? foldName(firstName) : '';
+  const last = lastName ? foldName(lastName) : '';
+  if (first && last) {
+    keys.add(`${first} ${last}`);
+    keys.add(`${last} ${first}`);
+  } else if (last) keys.add(last);
+  // Every later word of the display name as a start, so "smith" finds "Jane Smith".
+  const words = full.split(' ');
+  for (let i = 1; i < words.length; i++) keys.add(words.slice(i).join(' '));
+  return [...keys];
+}
+
+export const draftIdentitySchema = identitySchema;

@@ -1,0 +1,90 @@
+// Reads and writes on the local store, shared by the local connector, the background and the UI.
+import type { Identity, IdentityKey } from '../identity';
+import { identityKey } from '../identity';
+import type { KindredDB } from './db';
+import { foldName, nameKeys, type Constituent, type IdentityRecord, type Interaction } from './model';
+
+/** Which of `keys` belong to a constituent: one batched primary-key read. */
+export async function knownIdentities(db: KindredDB, keys: readonly IdentityKey[]): Promise<Map<IdentityKey, string>> {
+  const rows = await db.identities.bulkGet([...keys]);
+  const found = new Map<IdentityKey, string>();
+  rows.forEach((row, i) => {
+    if (row) found.set(keys[i]!, row.constituentId);
+  });
+  return found;
+}
+
+/** The constituent behind the first identity that is known, or null. Two primary-key gets. */
+export async function constituentForIdentities(db: KindredDB, identities: readonly Identity[]): Promise<Constituent | null> {
+  const known = await knownIdentities(db, identities.map(identityKey));
+  for (const identity of identities) {
+    const id = known.get(identityKey(identity));
+    if (id) {
+      const constituent = await db.constituents.get(id);
+      if (constituent) return constituent;
+    }
+  }
+  return null;
+}
+
+/** Prefix search on folded names ("ada", "lovelace a"), first `limit` distinct constituents. */
+export async function searchByName(db: KindredDB, text: string, limit = 20): Promise<Constituent[]> {
+  const prefix = foldName(text);
+  if (!prefix) return [];
+  const ids = new Set<string>();
+  // The multi-entry index yields one entry per matching key; stop as soon as we have enough.
+  await db.constituents
+    .where('nameKey')
+    .startsWith(prefix)
+    .until(() => ids.size >= limit)
+    .eachPrimaryKey((id) => {
+      ids.add(id);
+    });
+  const rows = await db.constituents.bulkGet([...ids].slice(0, limit));
+  return rows.filter((c): c is Constituent => !!c).sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+/** Timeline of one constituent, newest first. */
+export function timeline(db: KindredDB, constituentId: string, limit = 200): Promise<Interaction[]> {
+  return db.interactions
+    .where('[constituentId+at]')
+    .between([constituentId, ''], [constituentId, '\uffff'])
+    .reverse()
+    .limit(limit)
+    .toArray();
+}
+
+export function recentInteractions(db: KindredDB, limit = 10): Promise<Interaction[]> {
+  return db.interactions.orderBy('at').reverse().limit(limit).toArray();
+}
+
+export function identitiesOf(db: KindredDB, constituentId: string): Promise<IdentityRecord[]> {
+  return db.identities.where('constituentId').equals(constituentId).toArray();
+}
+
+export function buildConstituent(
+  source: string,
+  externalId: string,
+  fields: Partial<Omit<Constituent, 'id' | 'source' | 'externalId' | 'nameKey'>> & { displayName: string },
+  now = new Date().toISOString(),
+): Constituent {
+  const firstName = fields.firstName ?? null;
+  const lastName = fields.lastName ?? null;
+  return {
+    id: `${source}:${externalId}`,
+    source,
+    externalId,
+    displayName: fields.displayName,
+    firstName,
+    lastName,
+    emails: fields.emails ?? [],
+    phones: fields.phones ?? [],
+    tags: fields.tags ?? [],
+    doNotContact: fields.doNotContact ?? false,
+    giving: fields.giving ?? null,
+    photoUrl: fields.photoUrl ?? null,
+    nameKey: nameKeys(fields.displayName, firstName, lastName),
+    createdAt: fields.createdAt ?? now,
+    updatedAt: fields.updatedAt ?? now,
+  };
+}

@@ -1,0 +1,52 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { send } from '../../browser';
+import type { TabProfile } from '../../messages';
+import { db } from '../../store/db';
+import { constituentForIdentities } from '../../store/queries';
+import { useLiveQuery } from '../hooks';
+import { ConstituentView } from './ConstituentView';
+import { Home } from './Home';
+import { UnknownProfile } from './UnknownProfile';
+
+/**
+ * The popup and side panel body: the card of the person on the tab, or ways to find them.
+ * `tabId` null means the active tab; `subscribe` lets the side panel follow tab switches.
+ */
+export function Panel({ tabId, subscribe }: { tabId: number | null; subscribe?: (reload: () => void) => () => void }) {
+  const [tab, setTab] = useState<TabProfile | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [opened, setOpened] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const reply = await send('getTabProfile', { tabId });
+    if (reply.ok) {
+      // A person opened from search belongs to the page it was opened on.
+      setTab((previous) => {
+        if (previous && previous.url !== reply.data.url) setOpened(null);
+        return reply.data;
+      });
+      setError(null);
+    } else setError(reply.error.message);
+  }, [tabId]);
+
+  useEffect(() => {
+    void load();
+    return subscribe?.(() => void load());
+  }, [load, subscribe]);
+
+  // Watch the store, not the reply: linking or creating flips this view to the card at once.
+  const identities = tab?.profile?.identities ?? null;
+  const match = useLiveQuery(
+    async () => (identities ? ((await constituentForIdentities(db(), identities))?.id ?? null) : null),
+    [JSON.stringify(identities)],
+  );
+
+  if (error) return <p class="message error" role="alert">Kindred could not read this tab: {error}</p>;
+  if (!tab || match === undefined) return <p class="loading">Loading…</p>;
+
+  const channel = tab.profile?.identities[0]?.platform ?? null;
+  if (opened) return <ConstituentView id={opened} channel={null} pageUrl={null} onBack={() => setOpened(null)} />;
+  if (match) return <ConstituentView id={match} channel={channel} pageUrl={tab.url} />;
+  if (tab.profile) return <UnknownProfile profile={tab.profile} url={tab.url} />;
+  return <Home onOpen={setOpened} />;
+}

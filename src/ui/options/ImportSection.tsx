@@ -1,0 +1,171 @@
+import Papa from 'papaparse';
+import { useState } from 'preact/hooks';
+import { send } from '../../browser';
+import { autoMap, CSV_FIELDS, type CsvField } from '../../import/columns';
+import { importCsv, type ImportReport } from '../../import/import-csv';
+import { db } from '../../store/db';
+
+type Step =
+  | { name: 'idle' }
+  | { name: 'mapping'; file: File; headers: string[]; mapping: (CsvField | null)[]; unknown: number[] }
+  | { name: 'importing'; file: File; bytes: number; total: number; imported: number; rejected: number }
+  | { name: 'done'; file: File; report: ImportReport; ms: number }
+  | { name: 'error'; message: string };
+
+const MAX_LISTED = 200;
+
+function readHeaders(file: File): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    Papa.parse<string[]>(file, {
+      preview: 1,
+      skipEmptyLines: true,
+      complete: (result) => resolve((result.data[0] ?? []).map((h) => String(h))),
+      error: (error) => reject(error),
+    });
+  });
+}
+
+export function ImportSection() {
+  const [step, setStep] = useState<Step>({ name: 'idle' });
+
+  async function choose(file: File | undefined) {
+    if (!file) return;
+    try {
+      const headers = await readHeaders(file);
+      const { mapping } = autoMap(headers);
+      const unknown = headers.map((_, i) => i).filter((i) => mapping[i] === null && headers[i]!.trim() !== '');
+      if (unknown.length > 0) setStep({ name: 'mapping', file, headers, mapping, unknown });
+      else await run(file, mapping);
+    } catch (error) {
+      setStep({ name: 'error', message: `Could not read ${file.name}: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+
+  async function run(file: File, mapping: (CsvField | null)[]) {
+    const started = performance.now();
+    setStep({ name: 'importing', file, bytes: 0, total: file.size, imported: 0, rejected: 0 });
+    try {
+      const report = await importCsv(db(), file, {
+        fileName: file.name,
+        mapping,
+        onProgress: (p) => setStep({ name: 'importing', file, bytes: p.bytes, total: p.totalBytes, imported: p.imported, rejected: p.rejected }),
+      });
+      setStep({ name: 'done', file, report, ms: performance.now() - started });
+      void send('refreshBadges', {});
+    } catch (error) {
+      setStep({ name: 'error', message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  return (
+    <section class="panel" aria-labelledby="import-heading">
+      <h2 id="import-heading">Import constituents</h2>
+      <p class="muted">
+        A CSV file with a header row. Recognised columns (any case, common synonyms too):{' '}
+        <code>{CSV_FIELDS.join(', ')}</code>. Platform columns hold a handle or a profile URL; tags are separated by <code>;</code>.
+        Importing the same <code>external_id</code> again updates that person.
+      </p>
+      <label class="file">
+        <span>Import CSV</span>
+        <input
+          type="file"
+          accept=".csv,text/csv"
+          disabled={step.name === 'importing'}
+          onChange={(e) => {
+            const input = e.currentTarget;
+            void choose(input.files?.[0]).finally(() => (input.value = ''));
+          }}
+        />
+      </label>
+
+      {step.name === 'mapping' && (
+        <form
+          class="mapping"
+          aria-label="Map columns"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(step.file, step.mapping);
+          }}
+        >
+          <p>
+            <strong>{step.file.name}</strong> has {step.unknown.length === 1 ? 'a column' : 'columns'} Kindred does not know. Choose
+            what {step.unknown.length === 1 ? 'it holds' : 'each holds'}, or ignore {step.unknown.length === 1 ? 'it' : 'them'}.
+          </p>
+          <table>
+            <tbody>
+              {step.unknown.map((index) => (
+                <tr key={index}>
+                  <th scope="row">{step.headers[index]}</th>
+                  <td>
+                    <select
+                      aria-label={`Column "${step.headers[index]}"`}
+                      value={step.mapping[index] ?? ''}
+                      onChange={(e) => {
+                        const mapping = [...step.mapping];
+                        mapping[index] = (e.currentTarget.value || null) as CsvField | null;
+                        setStep({ ...step, mapping });
+                      }}
+                    >
+                      <option value="">Ignore</option>
+                      {CSV_FIELDS.map((field) => <option key={field} value={field}>{field}</option>)}
+                    </select>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p class="muted">
+            Recognised:{' '}
+            {step.headers.map((h, i) => (step.mapping[i] && !step.unknown.includes(i) ? `${h} → ${step.mapping[i]}` : null)).filter(Boolean).join(', ') || 'none'}
+          </p>
+          <div class="row actions">
+            <button type="button" class="link" onClick={() => setStep({ name: 'idle' })}>Cancel</button>
+            <button type="submit" class="primary">Import</button>
+          </div>
+        </form>
+      )}
+
+      {step.name === 'importing' && (
+        <div class="progress" role="status">
+          <progress max={step.total || 1} value={step.bytes} aria-label="Import progress" />
+          <span>
+            Importing {step.file.name}… {step.imported.toLocaleString()} imported, {step.rejected.toLocaleString()} rejected
+          </span>
+        </div>
+      )}
+
+      {step.name === 'done' && <ImportResult report={step.report} fileName={step.file.name} ms={step.ms} />}
+      {step.name === 'error' && <p class="message error" role="alert">{step.message}</p>}
+    </section>
+  );
+}
+
+function ImportResult({ report, fileName, ms }: { report: ImportReport; fileName: string; ms: number }) {
+  const { imported, rejected, warnings, unknownColumns } = report;
+  return (
+    <div class="report" role="status">
+      <p class={rejected.length ? 'message warn' : 'message ok'}>
+        Imported {imported.toLocaleString()} {imported === 1 ? 'row' : 'rows'} from {fileName}, {rejected.length.toLocaleString()} rejected
+        <span class="muted"> ({(ms / 1000).toFixed(1)} s)</span>
+      </p>
+      {unknownColumns.length > 0 && <p class="muted">Ignored columns: {unknownColumns.join(', ')}</p>}
+      {rejected.length > 0 && (
+        <details open>
+          <summary>Rejected rows (fix them and import the file again; good rows are not duplicated)</summary>
+          <ul class="problems" aria-label="Rejected rows">
+            {rejected.slice(0, MAX_LISTED).map((r) => <li key={`${r.line}:${r.reason}`}>Line {r.line}: {r.reason}</li>)}
+            {rejected.length > MAX_LISTED && <li>…and {(rejected.length - MAX_LISTED).toLocaleString()} more</li>}
+          </ul>
+        </details>
+      )}
+      {warnings.length > 0 && (
+        <details>
+          <summary>{warnings.length.toLocaleString()} warnings (imported, with something left out)</summary>
+          <ul class="problems" aria-label="Warnings">
+            {warnings.slice(0, MAX_LISTED).map((w) => <li key={`${w.line}:${w.message}`}>Line {w.line}: {w.message}</li>)}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
+}
