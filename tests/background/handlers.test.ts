@@ -1,0 +1,102 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHandlers } from '../../src/background/handlers';
+import { createTabStateStore } from '../../src/background/tab-state';
+import { createConnector } from '../../src/crm';
+import { KindredDB } from '../../src/store/db';
+import { buildConstituent } from '../../src/store/queries';
+
+let db: KindredDB;
+let badges: Map<number, { known: boolean; title: string }>;
+let session: Map<string, unknown>;
+let urls: Map<number, string | null>;
+const ctx = (tabId: number) => ({ sender: {}, tabId });
+
+function setup() {
+  const tabs = createTabStateStore({
+    get: async (key) => session.get(key),
+    set: async (key, value) => void session.set(key, structuredClone(value)),
+    remove: async (key) => void session.delete(key),
+    keys: async () => [...session.keys()],
+  });
+  return createHandlers({
+    db,
+    connector: async () => createConnector('local', {}, { db }),
+    tabs,
+    showBadge: async (tabId, known, title) => void badges.set(tabId, { known, title }),
+    activeTab: async () => ({ id: 1, url: urls.get(1) ?? null }),
+    tabUrl: async (tabId) => urls.get(tabId) ?? null,
+  });
+}
+
+beforeEach(async () => {
+  db = new KindredDB(`test-${crypto.randomUUID()}`);
+  badges = new Map();
+  session = new Map();
+  urls = new Map();
+  await db.constituents.put(buildConstituent('local', '1', { displayName: 'Ada Okafor' }));
+  await db.identities.put({
+    key: 'x:adaokafor', platform: 'x', handle: 'adaokafor', constituentId: 'local:1', provenance: 'imported',
+    linkedBy: 'demo.csv', linkedAt: '2026-01-01', confirmed: true, sourceUrl: null,
+  });
+});
+afterEach(() => db.delete());
+
+const profile = (handle: string) => ({ identities: [{ platform: 'x' as const, handle }], displayName: null });
+
+describe('background handlers', () => {
+  it('badges a known profile and clears the badge for an unknown one', async () => {
+    const h = setup();
+    expect(await h.reportNavigation({ url: 'https://x.com/adaokafor', profile: profile('adaokafor') }, ctx(3))).toEqual({ known: true });
+    expect(badges.get(3)?.known).toBe(true);
+    expect(await h.reportNavigation({ url: 'https://x.com/jordan', profile: profile('jordan') }, ctx(3))).toEqual({ known: false });
+    expect(badges.get(3)?.known).toBe(false);
+    expect(await h.reportNavigation({ url: 'https://x.com/home', profile: null }, ctx(3))).toEqual({ known: false });
+  });
+
+  it('recognises a profile by an upgraded identity (numeric id) reported after the URL one', async () => {
+    await db.identities.put({
+      key: 'x:id:99', platform: 'x', handle: 'id:99', constituentId: 'local:1', provenance: 'crm',
+      linkedBy: null, linkedAt: '2026-01-01', confirmed: true, sourceUrl: null,
+    });
+    const h = setup();
+    const upgraded = { identities: [{ platform: 'x' as const, handle: 'renamed' }, { platform: 'x' as const, handle: 'id:99' }], displayName: 'Ada' };
+    expect(await h.reportNavigation({ url: 'https://x.com/renamed', profile: upgraded }, ctx(4))).toEqual({ known: true });
+  });
+
+  it('gives the popup the reported profile of its tab, re-resolved against the store', async () => {
+    const h = setup();
+    urls.set(5, 'https://x.com/jordan');
+    await h.reportNavigation({ url: 'https://x.com/jordan', profile: profile('jordan') }, ctx(5));
+    expect(await h.getTabProfile({ tabId: 5 })).toMatchObject({ constituentId: null, profile: profile('jordan') });
+    // Linking from the popup turns the same tab into a known one, and its badge with it.
+    await h.linkIdentity({ constituentId: 'local:1', identity: { platform: 'x', handle: 'jordan' }, sourceUrl: 'https://x.com/jordan' }, ctx(5));
+    expect(await h.getTabProfile({ tabId: 5 })).toMatchObject({ constituentId: 'local:1' });
+    expect(badges.get(5)?.known).toBe(true);
+  });
+
+  it('falls back to the URL when the content script has not reported (or reported another page)', async () => {
+    const h = setup();
+    urls.set(1, 'https://twitter.com/AdaOkafor/status/1');
+    expect(await h.getTabProfile({ tabId: null })).toEqual({
+      url: 'https://twitter.com/AdaOkafor/status/1',
+      profile: profile('adaokafor'),
+      constituentId: 'local:1',
+    });
+    urls.set(2, 'https://example.org/');
+    expect(await h.getTabProfile({ tabId: 2 })).toEqual({ url: 'https://example.org/', profile: null, constituentId: null });
+  });
+
+  it('creates a constituent from a profile and links it in one step', async () => {
+    const h = setup();
+    await h.reportNavigation({ url: 'https://x.com/sam', profile: profile('sam') }, ctx(6));
+    const { id } = await h.createConstituent({ draft: { displayName: 'Sam Oyelaran' }, identity: { platform: 'x', handle: 'sam' }, sourceUrl: null }, ctx(6));
+    expect((await db.identities.get('x:sam'))?.constituentId).toBe(id);
+    expect(badges.get(6)?.known).toBe(true);
+  });
+
+  it('answers batched lookups with the known keys only', async () => {
+    const h = setup();
+    expect(await h.lookupIdentities({ keys: ['x:nobody', 'x:adaokafor'] }, ctx(1))).toEqual({ known: ['x:adaokafor'] });
+  });
+});
