@@ -1,21 +1,19 @@
 // The one vocabulary every context shares: which platforms exist and how a person on one is keyed.
-import { z } from 'zod';
+// Deliberately free of zod: the content script imports it and has a 25 KB budget. The schemas
+// for message and storage boundaries are in identity-schema.ts.
 
 export const PLATFORMS = [
   'x', 'facebook', 'linkedin', 'instagram', 'bluesky', 'mastodon',
   'threads', 'youtube', 'tiktok', 'github', 'reddit',
 ] as const;
 
-export const platformSchema = z.enum(PLATFORMS);
-export type Platform = z.infer<typeof platformSchema>;
+export type Platform = (typeof PLATFORMS)[number];
 
-export const identitySchema = z.object({
-  platform: platformSchema,
-  // Canonical handle as produced by the site adapter (see ../shared/sites.md §1). Bounded so a
-  // hostile page cannot make us store or send megabytes.
-  handle: z.string().min(1).max(200),
-});
-export type Identity = z.infer<typeof identitySchema>;
+export interface Identity {
+  platform: Platform;
+  /** Canonical handle as produced by the site adapter (see ../shared/sites.md §1). */
+  handle: string;
+}
 
 /** `"<platform>:<handle>"`, e.g. `x:jack`, `facebook:id:100004`, `mastodon:gargron@mastodon.social`. */
 export type IdentityKey = string;
@@ -32,11 +30,6 @@ export function parseIdentityKey(key: string): Identity | null {
   if (!platformSet.has(platform) || !handle) return null;
   return { platform: platform as Platform, handle };
 }
-
-export const identityKeySchema = z
-  .string()
-  .max(220)
-  .refine((key) => parseIdentityKey(key) !== null, 'not an identity key');
 
 export const PLATFORM_LABELS: Record<Platform, string> = {
   x: 'X', facebook: 'Facebook', linkedin: 'LinkedIn', instagram: 'Instagram', bluesky: 'Bluesky',

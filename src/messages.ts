@@ -1,8 +1,8 @@
 // Every message that crosses a context boundary, with the schema of its request and response.
 // The background router (src/background/router.ts) checks the sender, parses the request and
 // replies with `Reply<T>`; nothing is ever thrown across `sendMessage`.
-import { z } from 'zod';
-import { identityKeySchema, identitySchema, platformSchema } from './identity';
+import * as z from 'zod';
+import { identityKeySchema, identitySchema, platformSchema } from './identity-schema';
 import { interactionKindSchema } from './store/model';
 
 export const MAX_LOOKUP_BATCH = 100;

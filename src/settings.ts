@@ -1,5 +1,5 @@
 // User settings, validated at the boundary (storage can hold anything an older version wrote).
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const settingsSchema = z.object({
   /** Shown as the author of interactions this person logs. */

@@ -1,6 +1,6 @@
 // The embedded default CRM: IndexedDB is the system of record. CSV import/export lives in
 // src/import/; this file is the Connector face of the same store.
-import { z } from 'zod';
+import * as z from 'zod';
 import { identityKey, type Identity } from '../identity';
 import { profileUrl } from '../sites';
 import type { KindredDB } from '../store/db';

@@ -1,7 +1,7 @@
 // Records as they live in IndexedDB (see DESIGN.md "Data model"). zod schemas double as the
 // validation of anything that arrives from outside (CSV, CRM, messages) before it is stored.
-import { z } from 'zod';
-import { identitySchema, platformSchema } from '../identity';
+import * as z from 'zod';
+import { platformSchema } from '../identity-schema';
 
 export const INTERACTION_KINDS = ['comment', 'dm', 'call', 'meeting', 'email', 'event', 'note'] as const;
 export const interactionKindSchema = z.enum(INTERACTION_KINDS);
@@ -129,4 +129,3 @@ export function nameKeys(displayName: string, firstName: string | null, lastName
   return [...keys];
 }
 
-export const draftIdentitySchema = identitySchema;

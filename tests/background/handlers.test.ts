@@ -68,23 +68,23 @@ describe('background handlers', () => {
     const h = setup();
     urls.set(5, 'https://x.com/jordan');
     await h.reportNavigation({ url: 'https://x.com/jordan', profile: profile('jordan') }, ctx(5));
-    expect(await h.getTabProfile({ tabId: 5 })).toMatchObject({ constituentId: null, profile: profile('jordan') });
+    expect(await h.getTabProfile({ tabId: 5 }, ctx(0))).toMatchObject({ constituentId: null, profile: profile('jordan') });
     // Linking from the popup turns the same tab into a known one, and its badge with it.
     await h.linkIdentity({ constituentId: 'local:1', identity: { platform: 'x', handle: 'jordan' }, sourceUrl: 'https://x.com/jordan' }, ctx(5));
-    expect(await h.getTabProfile({ tabId: 5 })).toMatchObject({ constituentId: 'local:1' });
+    expect(await h.getTabProfile({ tabId: 5 }, ctx(0))).toMatchObject({ constituentId: 'local:1' });
     expect(badges.get(5)?.known).toBe(true);
   });
 
   it('falls back to the URL when the content script has not reported (or reported another page)', async () => {
     const h = setup();
     urls.set(1, 'https://twitter.com/AdaOkafor/status/1');
-    expect(await h.getTabProfile({ tabId: null })).toEqual({
+    expect(await h.getTabProfile({ tabId: null }, ctx(0))).toEqual({
       url: 'https://twitter.com/AdaOkafor/status/1',
       profile: profile('adaokafor'),
       constituentId: 'local:1',
     });
     urls.set(2, 'https://example.org/');
-    expect(await h.getTabProfile({ tabId: 2 })).toEqual({ url: 'https://example.org/', profile: null, constituentId: null });
+    expect(await h.getTabProfile({ tabId: 2 }, ctx(0))).toEqual({ url: 'https://example.org/', profile: null, constituentId: null });
   });
 
   it('creates a constituent from a profile and links it in one step', async () => {

@@ -17,7 +17,7 @@ function makeHandlers(overrides: Partial<Handlers> = {}): Handlers {
     throw new Error('unexpected call');
   };
   return {
-    lookupIdentities: vi.fn(async ({ keys }) => ({ known: keys.filter((k) => k === 'x:jack') })),
+    lookupIdentities: vi.fn(async ({ keys }) => ({ known: keys.filter((k: string) => k === 'x:jack') })),
     reportNavigation: vi.fn(async () => ({ known: true })),
     getTabProfile: unexpected,
     searchConstituents: vi.fn(async () => []),
