@@ -60,6 +60,9 @@ export async function buildExtension(): Promise<{ chrome: string; firefox: strin
   const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as Record<string, any>;
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   manifest.version = pkg.version;
+  // The background must see the URL of tabs on our sites (tabs.onUpdated, popup fallback); the
+  // content script matches are the one list of those sites.
+  manifest.host_permissions = [...new Set(manifest.content_scripts.flatMap((c: { matches: string[] }) => c.matches))];
 
   const targets = {
     // Chrome ignores Firefox-only keys with warnings on chrome://extensions; drop them.

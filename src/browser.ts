@@ -35,8 +35,21 @@ export async function setTabBadge(tabId: number, known: boolean, title: string):
   ]);
 }
 
-/** Chrome's side panel, where present (Firefox uses `sidebar_action`, see issue #7). */
-export const hasSidePanel = (): boolean => typeof chrome !== 'undefined' && !!chrome.sidePanel;
+interface FirefoxSidebar {
+  sidebarAction?: { open(): Promise<void> };
+}
+
+/** Whether this browser can show Kindred beside the page (Chrome side panel, Firefox sidebar). */
+export const hasSidePanel = (): boolean =>
+  (typeof chrome !== 'undefined' && !!chrome.sidePanel) || !!(browser as unknown as FirefoxSidebar).sidebarAction;
+
+/** Opens the side panel (Chrome) or sidebar (Firefox). Must run inside a user gesture. */
+export async function openSidePanel(): Promise<void> {
+  const sidebar = (browser as unknown as FirefoxSidebar).sidebarAction;
+  if (sidebar) return sidebar.open();
+  const win = await chrome.windows.getCurrent();
+  if (win.id !== undefined) await chrome.sidePanel.open({ windowId: win.id });
+}
 
 export async function sessionGet<T>(key: string): Promise<T | undefined> {
   const got = await browser.storage.session.get(key);

@@ -55,6 +55,13 @@ browser.tabs.onUpdated.addListener((tabId, change, tab) => {
 });
 browser.tabs.onRemoved.addListener((tabId) => void tabs.clear(tabId));
 
-browser.runtime.onInstalled.addListener(({ reason }) => {
-  if (reason === 'install') void browser.runtime.openOptionsPage();
+// First run: open the settings page so the user can import or load demo data. Chromium reports
+// `install` on every launch of an unpacked extension loaded with --load-extension, so a flag in
+// storage makes it once per profile.
+browser.runtime.onInstalled.addListener(async ({ reason }) => {
+  if (reason !== 'install') return;
+  const { welcomed } = await browser.storage.local.get('welcomed');
+  if (welcomed) return;
+  await browser.storage.local.set({ welcomed: true });
+  await browser.runtime.openOptionsPage();
 });

@@ -40,13 +40,20 @@ export function relative(iso: string, now = Date.now()): string {
   return 'just now';
 }
 
-export function givingLines(giving: Giving | null): { label: string; value: string }[] {
+export interface GivingLine {
+  label: string;
+  value: string;
+  /** Secondary detail, e.g. the date of the last gift. */
+  note?: string;
+}
+
+export function givingLines(giving: Giving | null): GivingLine[] {
   if (!giving) return [];
-  const lines: { label: string; value: string }[] = [];
+  const lines: GivingLine[] = [];
   const lifetime = money(giving.lifetime, giving.currency);
   if (lifetime) lines.push({ label: 'Lifetime', value: lifetime });
   const last = money(giving.lastGiftAmount, giving.currency);
-  if (last) lines.push({ label: 'Last gift', value: giving.lastGiftDate ? `${last} · ${dateOnly(giving.lastGiftDate)}` : last });
+  if (last) lines.push({ label: 'Last gift', value: last, ...(giving.lastGiftDate ? { note: dateOnly(giving.lastGiftDate)! } : {}) });
   else if (giving.lastGiftDate) lines.push({ label: 'Last gift', value: dateOnly(giving.lastGiftDate)! });
   const largest = money(giving.largestGift, giving.currency);
   if (largest) lines.push({ label: 'Largest', value: largest });

@@ -1,3 +1,4 @@
+import { useEffect } from 'preact/hooks';
 import { PLATFORM_LABELS, type Platform } from '../../identity';
 import { profileUrl } from '../../sites';
 import { db } from '../../store/db';
@@ -17,6 +18,11 @@ export function ConstituentView({ id, channel, pageUrl, onBack }: {
   const constituent = useLiveQuery(() => db().constituents.get(id).then((c) => c ?? null), [id]);
   const identities = useLiveQuery(() => identitiesOf(db(), id), [id]);
   const items = useLiveQuery(() => timeline(db(), id), [id]);
+
+  useEffect(() => {
+    // For the "popup open → card painted" benchmark (issue #5): marks the first paint with data.
+    if (constituent) requestAnimationFrame(() => performance.mark('kindred:card-painted'));
+  }, [!!constituent]);
 
   if (constituent === undefined) return <p class="loading">Loading…</p>;
   if (constituent === null) return <p class="empty">This constituent is no longer in Kindred.</p>;
@@ -54,7 +60,10 @@ export function ConstituentView({ id, channel, pageUrl, onBack }: {
             {giving.map((line) => (
               <div key={line.label}>
                 <dt>{line.label}</dt>
-                <dd>{line.value}</dd>
+                <dd>
+                  {line.value}
+                  {line.note && <small>{line.note}</small>}
+                </dd>
               </div>
             ))}
           </dl>

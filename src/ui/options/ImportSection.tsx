@@ -1,8 +1,7 @@
-import Papa from 'papaparse';
 import { useState } from 'preact/hooks';
 import { send } from '../../browser';
 import { autoMap, CSV_FIELDS, type CsvField } from '../../import/columns';
-import { importCsv, type ImportReport } from '../../import/import-csv';
+import { importCsv, readCsvHeaders, type ImportReport } from '../../import/import-csv';
 import { db } from '../../store/db';
 
 type Step =
@@ -14,24 +13,14 @@ type Step =
 
 const MAX_LISTED = 200;
 
-function readHeaders(file: File): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    Papa.parse<string[]>(file, {
-      preview: 1,
-      skipEmptyLines: true,
-      complete: (result) => resolve((result.data[0] ?? []).map((h) => String(h))),
-      error: (error) => reject(error),
-    });
-  });
-}
-
 export function ImportSection() {
   const [step, setStep] = useState<Step>({ name: 'idle' });
 
   async function choose(file: File | undefined) {
     if (!file) return;
     try {
-      const headers = await readHeaders(file);
+      // The same reader importCsv uses, so the mapping has exactly its columns.
+      const headers = await readCsvHeaders(file);
       const { mapping } = autoMap(headers);
       const unknown = headers.map((_, i) => i).filter((i) => mapping[i] === null && headers[i]!.trim() !== '');
       if (unknown.length > 0) setStep({ name: 'mapping', file, headers, mapping, unknown });
@@ -141,26 +130,26 @@ export function ImportSection() {
 }
 
 function ImportResult({ report, fileName, ms }: { report: ImportReport; fileName: string; ms: number }) {
-  const { imported, rejected, warnings, unknownColumns } = report;
+  const { imported, rejected, rejectedCount, warnings, warningCount, unknownColumns } = report;
   return (
     <div class="report" role="status">
-      <p class={rejected.length ? 'message warn' : 'message ok'}>
-        Imported {imported.toLocaleString()} {imported === 1 ? 'row' : 'rows'} from {fileName}, {rejected.length.toLocaleString()} rejected
+      <p class={rejectedCount ? 'message warn' : 'message ok'}>
+        Imported {imported.toLocaleString()} {imported === 1 ? 'row' : 'rows'} from {fileName}, {rejectedCount.toLocaleString()} rejected
         <span class="muted"> ({(ms / 1000).toFixed(1)} s)</span>
       </p>
       {unknownColumns.length > 0 && <p class="muted">Ignored columns: {unknownColumns.join(', ')}</p>}
-      {rejected.length > 0 && (
+      {rejectedCount > 0 && (
         <details open>
           <summary>Rejected rows (fix them and import the file again; good rows are not duplicated)</summary>
           <ul class="problems" aria-label="Rejected rows">
             {rejected.slice(0, MAX_LISTED).map((r) => <li key={`${r.line}:${r.reason}`}>Line {r.line}: {r.reason}</li>)}
-            {rejected.length > MAX_LISTED && <li>…and {(rejected.length - MAX_LISTED).toLocaleString()} more</li>}
+            {rejectedCount > MAX_LISTED && <li>…and {(rejectedCount - MAX_LISTED).toLocaleString()} more</li>}
           </ul>
         </details>
       )}
-      {warnings.length > 0 && (
+      {warningCount > 0 && (
         <details>
-          <summary>{warnings.length.toLocaleString()} warnings (imported, with something left out)</summary>
+          <summary>{warningCount.toLocaleString()} warnings (imported, with something left out)</summary>
           <ul class="problems" aria-label="Warnings">
             {warnings.slice(0, MAX_LISTED).map((w) => <li key={`${w.line}:${w.message}`}>Line {w.line}: {w.message}</li>)}
           </ul>

@@ -1,0 +1,600 @@
+// Streaming CSV import into the local CRM: papaparse for the CSV grammar, our own reader for the
+// bytes, one Dexie transaction per batch of rows, and a report that names every bad line.
+//
+// Why not `Papa.parse(file)`: its FileStreamer decodes each byte slice on its own, so a UTF-8
+// character that straddles a slice boundary turns into two U+FFFD (mholt/PapaParse#751, #1132),
+// and it guesses the line ending from the first slice and caches it. So we read the Blob
+// ourselves (slice + arrayBuffer, one streaming TextDecoder), detect the line ending and the
+// delimiter from the header line, and hand papaparse decoded text through the Node-readable
+// shape it also accepts (its ReadableStreamStreamer). The same path runs for a File in the
+// options page and for a string or Blob in the Node tests.
+//
+// Line numbers: `chunk` results carry no per-row position, so each row's physical line span is
+// 1 + the line breaks inside its cells (quoted multi-line cells keep theirs; papaparse keeps every
+// line break of a row in some cell). Before raw text is cut by these counts (re-reading lines
+// after a broken quote) the count is checked against the text itself (`RawText.covers`).
+import Papa from 'papaparse';
+import type { KindredDB } from '../store/db';
+import type { Constituent, IdentityRecord } from '../store/model';
+import {
+  autoMap, columnMappingSchema, isMultiValued, NAME_FIELDS, normalizeHeader, type ColumnMapping,
+} from './columns';
+import { cleanCell, LOCAL_SOURCE, MAX_CELL_CHARS, parseRow, quoteCell, type RowCells } from './rows';
+
+export interface ImportProgress {
+  /** Bytes of the file read and handed to the parser so far (non-decreasing; ends at `totalBytes`). */
+  bytes: number;
+  totalBytes: number;
+  imported: number;
+  rejected: number;
+}
+
+export interface ImportReport {
+  imported: number;
+  /** 1-based physical line where the bad row starts (the header is line 1). */
+  rejected: { line: number; reason: string }[];
+  warnings: { line: number; message: string }[];
+  /** Headers that map to no field (ignored columns). */
+  unknownColumns: string[];
+  /** Totals. Equal to the list lengths unless more than `maxReported` were found (lists are capped). */
+  rejectedCount: number;
+  warningCount: number;
+}
+
+export interface ImportOptions {
+  fileName: string;
+  /** One entry per column of the file (null: ignore the column). Default: `autoMap(headers).mapping`. */
+  mapping?: ColumnMapping;
+  onProgress?: (p: ImportProgress) => void;
+  /** Aborting stops after the current batch; batches already written stay (each batch is atomic). */
+  signal?: AbortSignal;
+  /** Rows per write transaction. Default 2,000. */
+  chunkRows?: number;
+  /** Bytes read from the file at a time. Default 1 MiB. */
+  chunkBytes?: number;
+  /** Longest `rejected` / `warnings` lists kept in the report (memory bound). Default 10,000. */
+  maxReported?: number;
+}
+
+const DEFAULT_CHUNK_ROWS = 2_000;
+const DEFAULT_CHUNK_BYTES = 1 << 20;
+const DEFAULT_MAX_REPORTED = 10_000;
+/** A header line longer than this without a line ending outside quotes is a broken quote, not a header. */
+const MAX_HEADER_CHARS = 1 << 20;
+
+/** Line breaks as a text editor counts them. */
+const BREAK = /\r\n|\r|\n/g;
+const countBreaks = (text: string) => {
+  if (!text.includes('\n') && !text.includes('\r')) return 0;
+  return text.match(BREAK)?.length ?? 0;
+};
+const lineSpan = (cells: string[]) => {
+  let span = 1;
+  for (const cell of cells) span += countBreaks(cell);
+  return span;
+};
+const isBlank = (cells: string[]) => cells.every((cell) => !cell.trim());
+
+/**
+ * Imports constituents from CSV into `db` (source `local`, id `local:<external_id>`). Good rows
+ * are written, bad rows are reported by line and reason; re-importing a file updates in place.
+ * Throws for an empty file or one without a name column.
+ */
+export async function importCsv(db: KindredDB, input: Blob | string, opts: ImportOptions): Promise<ImportReport> {
+  const blob = typeof input === 'string' ? new Blob([input]) : input;
+  if (blob.size === 0) throw new Error(`${opts.fileName} is empty.`);
+  return new ImportRun(db, opts, blob.size).run(blob);
+}
+
+/**
+ * The header cells of a file, read the way `importCsv` reads them (same encoding, line ending
+ * and delimiter detection), for the column-mapping step. Reads only the start of the file.
+ */
+export async function readCsvHeaders(input: Blob | string): Promise<string[]> {
+  const blob = typeof input === 'string' ? new Blob([input]) : input;
+  let head = '';
+  for await (const { text } of readText(blob, () => 64 * 1024)) {
+    head += text;
+    if (detectNewline(dropBlankLines(head)) !== null || head.length > MAX_HEADER_CHARS) break;
+  }
+  const header = dropBlankLines(head);
+  const parsed = Papa.parse<string[]>(header, {
+    header: false,
+    delimiter: detectDelimiter(header),
+    newline: headerNewline(header),
+    preview: 1,
+  });
+  return (parsed.data[0] ?? []).map((h) => h.replace(/^\uFEFF/, '').trim());
+}
+
+interface PendingRow {
+  line: number;
+  constituent: Constituent;
+  identities: IdentityRecord[];
+  warnings: string[];
+}
+
+/** Raw text of a stretch of the file starting at `firstLine`, for re-reading lines after a broken quote. */
+class RawText {
+  private starts: number[] | null = null;
+  constructor(readonly text: string, readonly firstLine: number) {}
+
+  private lineStarts(): number[] {
+    if (!this.starts) {
+      const starts = [0];
+      for (const m of this.text.matchAll(BREAK)) starts.push(m.index + m[0].length);
+      this.starts = starts;
+    }
+    return this.starts;
+  }
+
+  /** Whether the rows parsed from this text cover `lines` physical lines (our count agrees with the text). */
+  covers(lines: number): boolean {
+    const starts = this.lineStarts();
+    return lines === starts.length || (lines === starts.length - 1 && starts.at(-1) === this.text.length);
+  }
+
+  /** Lines `from`..`to` (inclusive) with their line breaks. */
+  lines(from: number, to: number): string {
+    const starts = this.lineStarts();
+    return this.text.slice(starts[from - this.firstLine] ?? this.text.length, starts[to - this.firstLine + 1] ?? this.text.length);
+  }
+}
+
+/** The minimal Node-readable shape papaparse streams from (`readable`, `read`, `on`). We push; it parses. */
+class TextSource {
+  readonly readable = true;
+  private listeners = new Map<string, ((arg?: unknown) => void)[]>();
+  read() {}
+  pause() {}
+  resume() {}
+  on(event: string, fn: (arg?: unknown) => void) {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]);
+    return this;
+  }
+  removeListener(event: string, fn: (arg?: unknown) => void) {
+    this.listeners.set(event, (this.listeners.get(event) ?? []).filter((f) => f !== fn));
+    return this;
+  }
+  emit(event: 'data' | 'end', arg?: string) {
+    for (const fn of this.listeners.get(event) ?? []) fn(arg);
+  }
+}
+
+/** Decoded text of `blob`, `chunkBytes` at a time. UTF-8 (BOM dropped); UTF-16 by BOM; Windows-1252 if the start is not UTF-8. */
+async function* readText(blob: Blob, chunkBytes: () => number): AsyncGenerator<{ text: string; bytes: number }> {
+  let decoder: TextDecoder | null = null;
+  for (let start = 0, end = 0; start < blob.size; start = end) {
+    end = Math.min(start + chunkBytes(), blob.size);
+    const bytes = new Uint8Array(await blob.slice(start, end).arrayBuffer());
+    decoder ??= new TextDecoder(sniffEncoding(bytes));
+    yield { text: decoder.decode(bytes, { stream: true }), bytes: end };
+  }
+  const tail = decoder?.decode() ?? '';
+  if (tail) yield { text: tail, bytes: blob.size };
+}
+
+function sniffEncoding(head: Uint8Array): string {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  try {
+    // Excel's plain "CSV" is Windows-1252; its "CSV UTF-8" is UTF-8. Only the first chunk is tested.
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return 'utf-8';
+  } catch {
+    return 'windows-1252';
+  }
+}
+
+type Newline = '\n' | '\r\n' | '\r';
+
+/** The first line ending (outside quotes unless `quotes` is false), or null when `text` does not show one yet. */
+function detectNewline(text: string, quotes = true): Newline | null {
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"' && quotes) quoted = !quoted;
+    else if (!quoted && ch === '\n') return '\n';
+    else if (!quoted && ch === '\r') {
+      if (i + 1 === text.length) return null;
+      return text[i + 1] === '\n' ? '\r\n' : '\r';
+    }
+  }
+  return null;
+}
+
+/** The header's line ending; when a stray quote in the header hides it, the first one at all. */
+const headerNewline = (header: string): Newline => detectNewline(header) ?? detectNewline(header, false) ?? '\n';
+
+/** `text` without its leading blank lines, so detection looks at the header line. */
+const dropBlankLines = (text: string) => text.replace(/^(?:[ \t]*(?:\r\n|\r|\n))+/, '');
+
+/** The delimiter the header line uses most (outside quotes): `,` unless `;`, tab or `|` win. */
+function detectDelimiter(text: string): string {
+  const counts = new Map<string, number>([[',', 0], [';', 0], ['\t', 0], ['|', 0]]);
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+  }
+  let best = ',';
+  for (const [delimiter, n] of counts) if (n > counts.get(best)!) best = delimiter;
+  return best;
+}
+
+class ImportRun {
+  private readonly now = new Date().toISOString();
+  private readonly chunkRows: number;
+  private readonly maxReported: number;
+  private delimiter = ',';
+  private newline: Newline = '\n';
+  private headers: string[] | null = null;
+  private mapping: ColumnMapping = [];
+  private unknownColumns: string[] = [];
+  /** The next physical line to be read. */
+  private line = 1;
+  /** external_id → line of its first row (accepted or not). The only state that grows with the file. */
+  private readonly seen = new Map<string, number>();
+  private batch: PendingRow[] = [];
+  private imported = 0;
+  private readonly rejected: ImportReport['rejected'] = [];
+  private readonly warnings: ImportReport['warnings'] = [];
+  private rejectedCount = 0;
+  private warningCount = 0;
+  private bytes = 0;
+
+  constructor(
+    private readonly db: KindredDB,
+    private readonly opts: ImportOptions,
+    private readonly totalBytes: number,
+  ) {
+    this.chunkRows = Math.max(1, opts.chunkRows ?? DEFAULT_CHUNK_ROWS);
+    this.maxReported = opts.maxReported ?? DEFAULT_MAX_REPORTED;
+  }
+
+  async run(blob: Blob): Promise<ImportReport> {
+    const source = new TextSource();
+    let parser = null as Papa.Parser | null;
+    let work = null as Promise<void> | null;
+    let failure: unknown = null;
+    // Text handed to papaparse and not yet returned as complete rows, from absolute offset `windowStart`.
+    let window = '';
+    let windowStart = 0;
+    let started = false;
+    let head = '';
+
+    const start = (text: string) => {
+      const header = dropBlankLines(text);
+      this.newline = headerNewline(header);
+      this.delimiter = detectDelimiter(header);
+      started = true;
+      Papa.parse<string[]>(source as unknown as NodeJS.ReadableStream, {
+        header: false,
+        delimiter: this.delimiter,
+        newline: this.newline,
+        chunk: (results, handle) => {
+          // Hold the parser while this batch is written; `drain` resumes it.
+          parser = handle;
+          handle.pause();
+          const end = results.meta.cursor - windowStart;
+          const raw = new RawText(window.slice(0, end), this.line);
+          window = window.slice(end);
+          windowStart = results.meta.cursor;
+          work = this.rows(results.data, results.errors, raw).then((next) => {
+            this.line = next;
+            this.progress();
+          });
+        },
+        complete: () => {},
+        error: (error: Error) => {
+          failure ??= error;
+        },
+      });
+    };
+    const feed = (text: string) => {
+      window += text;
+      source.emit('data', text);
+    };
+    const drain = async () => {
+      while (work) {
+        const pending = work;
+        work = null;
+        await pending;
+        if (failure) break;
+        parser?.resume();
+      }
+      if (failure) throw failure;
+    };
+
+    try {
+      const chunkBytes = this.opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+      // Papaparse re-parses an unfinished row from its start with every chunk, so while one row
+      // is longer than a chunk (a 5 MB cell, an unclosed quote) read bigger chunks: the re-parsing
+      // stays linear in the row's length instead of quadratic.
+      const nextChunk = () => Math.max(chunkBytes, window.length, head.length);
+      for await (const { text, bytes } of readText(blob, nextChunk)) {
+        this.opts.signal?.throwIfAborted();
+        this.bytes = bytes;
+        if (!started) {
+          // Hold text back until the header line's end shows which line ending the file uses.
+          head += text;
+          if (detectNewline(dropBlankLines(head)) === null && head.length <= MAX_HEADER_CHARS) continue;
+          start(head);
+          feed(head);
+          head = '';
+        } else feed(text);
+        await drain();
+      }
+      if (!started) {
+        start(head);
+        feed(head);
+        await drain();
+      }
+      source.emit('end');
+      await drain();
+      await this.flush();
+    } catch (error) {
+      parser?.abort();
+      throw error;
+    }
+    if (!this.headers) throw new Error(`${this.opts.fileName} is empty.`);
+    this.progress();
+    return {
+      imported: this.imported,
+      rejected: this.rejected,
+      warnings: this.warnings,
+      unknownColumns: this.unknownColumns,
+      rejectedCount: this.rejectedCount,
+      warningCount: this.warningCount,
+    };
+  }
+
+  private progress() {
+    this.opts.onProgress?.({
+      bytes: this.bytes,
+      totalBytes: this.totalBytes,
+      imported: this.imported,
+      rejected: this.rejectedCount,
+    });
+  }
+
+  private reject(line: number, reason: string) {
+    this.rejectedCount++;
+    if (this.rejected.length < this.maxReported) this.rejected.push({ line, reason });
+  }
+
+  private warn(line: number, message: string) {
+    this.warningCount++;
+    if (this.warnings.length < this.maxReported) this.warnings.push({ line, message });
+  }
+
+  /**
+   * Handles parsed rows whose text is `raw` (starting at `raw.firstLine`); returns the line after
+   * them. `after` is set when these rows are lines re-read after a broken quote on line `after`:
+   * then only rows with the header's field count are trusted as rows; the rest are reported as
+   * fragments (continuation lines of a multi-line cell must not become constituents).
+   */
+  private async rows(rows: string[][], errors: Papa.ParseError[], raw: RawText, after?: number): Promise<number> {
+    const quoteErrors = new Map<number, Papa.ParseError[]>();
+    for (const error of errors) {
+      // An error on the unfinished last row (row === rows.length) comes back with the next chunk.
+      if (error.type !== 'Quotes' || error.row === undefined || error.row >= rows.length) continue;
+      quoteErrors.set(error.row, [...(quoteErrors.get(error.row) ?? []), error]);
+    }
+    const spans = rows.map(lineSpan);
+    let line = raw.firstLine;
+    let fragment: { from: number; to: number; fields: number } | null = null;
+    const endFragment = () => {
+      if (!fragment) return;
+      const { from, to, fields } = fragment;
+      const lines = from === to ? `line ${from}` : `lines ${from}–${to}`;
+      this.reject(from, `${lines} could not be read as rows after the broken quote on line ${after} ` +
+        `(${fields} field${fields === 1 ? '' : 's'}, header has ${this.headers!.length})`);
+      fragment = null;
+    };
+
+    for (let i = 0; i < rows.length; i++) {
+      const cells = rows[i]!;
+      const span = spans[i]!;
+      const start = line;
+      line += span;
+      if (isBlank(cells)) continue;
+      if (!this.headers) {
+        this.setHeaders(cells);
+        continue;
+      }
+      const broken = quoteErrors.get(i);
+      if (after !== undefined && !broken && (cells.length < this.headers.length || this.fieldCountProblem(cells))) {
+        if (fragment && fragment.to === start - 1) fragment.to = start + span - 1;
+        else {
+          endFragment();
+          fragment = { from: start, to: start + span - 1, fields: cells.length };
+        }
+        continue;
+      }
+      endFragment();
+      if (broken) {
+        await this.brokenQuotes(broken, start, span, raw, spans);
+        continue;
+      }
+      this.row(cells, start);
+      if (this.batch.length >= this.chunkRows) await this.flush();
+    }
+    endFragment();
+    return line;
+  }
+
+  private fieldCountProblem(cells: string[]): string | null {
+    const expected = this.headers!.length;
+    // Extra cells that are all empty (trailing commas from spreadsheets) are harmless.
+    if (cells.length > expected && cells.slice(expected).some((cell) => cell.trim())) {
+      return `has ${cells.length} fields, header has ${expected}`;
+    }
+    return null;
+  }
+
+  /**
+   * A row papaparse flagged for quoting. Its first line is rejected. When the quote swallowed
+   * the lines after it (papaparse keeps reading until a quote that can close the field, possibly
+   * the end of the file), those lines are parsed again on their own so one stray quote does not
+   * cost every row after it.
+   */
+  private async brokenQuotes(errors: Papa.ParseError[], start: number, span: number, raw: RawText, spans: number[]) {
+    const stray = errors.some((e) => e.code === 'InvalidQuotes');
+    const reason = stray
+      ? 'broken quoting: a quoted field has a stray " (inside quotes, write it as "")'
+      : 'broken quoting: a quoted field is never closed';
+    const end = start + span - 1;
+    const total = spans.reduce((a, b) => a + b, 0);
+    if (span === 1 || !raw.covers(total)) {
+      this.reject(start, span === 1 ? reason : `${reason}; lines ${start}–${end} were read as one row`);
+      return;
+    }
+    this.reject(start, reason);
+    const text = raw.lines(start + 1, end);
+    const reread = Papa.parse<string[]>(text, { header: false, delimiter: this.delimiter, newline: this.newline });
+    await this.rows(reread.data, reread.errors, new RawText(text, start + 1), start);
+  }
+
+  private setHeaders(cells: string[]) {
+    const headers = cells.map((h) => h.replace(/^\uFEFF/, '').trim());
+    let mapping: ColumnMapping;
+    if (this.opts.mapping) {
+      const parsed = columnMappingSchema.safeParse(this.opts.mapping);
+      if (!parsed.success) throw new Error(`Column mapping is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
+      if (parsed.data.length !== headers.length) {
+        throw new Error(`Column mapping has ${parsed.data.length} entries but ${this.opts.fileName} has ${headers.length} columns.`);
+      }
+      mapping = parsed.data;
+    } else mapping = autoMap(headers).mapping;
+    if (!mapping.some((field) => field && NAME_FIELDS.includes(field))) {
+      throw new Error(
+        `${this.opts.fileName} has no recognisable name column (display_name, first_name or last_name). ` +
+          `Its columns: ${headers.map((h) => h || '(blank)').join(', ')}.`,
+      );
+    }
+    this.headers = headers;
+    this.mapping = mapping;
+    this.unknownColumns = headers.filter((h, i) => !mapping[i] && normalizeHeader(h));
+  }
+
+  private row(cells: string[], line: number) {
+    const countProblem = this.fieldCountProblem(cells);
+    if (countProblem) {
+      this.reject(line, countProblem);
+      return;
+    }
+    // Too few cells: the missing ones are empty.
+    const rowCells: RowCells = {};
+    this.mapping.forEach((field, j) => {
+      const value = cells[j];
+      if (!field || value === undefined) return;
+      const before = rowCells[field];
+      rowCells[field] = before !== undefined && isMultiValued(field) ? `${before};${value}` : value;
+    });
+
+    const explicitId = cleanCell(rowCells.external_id);
+    if (explicitId && explicitId.length <= MAX_CELL_CHARS) {
+      const first = this.seen.get(explicitId);
+      if (first !== undefined) {
+        this.reject(line, `duplicate external_id ${quoteCell(explicitId).slice(1, -1)} (first seen on line ${first})`);
+        return;
+      }
+      this.seen.set(explicitId, line);
+    }
+
+    const parsed = parseRow(rowCells, { fileName: this.opts.fileName, now: this.now });
+    if (!parsed.ok) {
+      this.reject(line, parsed.reason);
+      return;
+    }
+    const { externalId } = parsed.constituent;
+    if (parsed.derivedId) {
+      const first = this.seen.get(externalId);
+      if (first !== undefined) {
+        this.reject(line, `duplicate of line ${first}: same name and email, and no external_id to tell them apart`);
+        return;
+      }
+    }
+    this.seen.set(externalId, line);
+    this.batch.push({ line, constituent: parsed.constituent, identities: parsed.identities, warnings: parsed.warnings });
+  }
+
+  /** Line of this file's row that imported `constituentId`, if any. */
+  private lineOf(constituentId: string): number | undefined {
+    const prefix = `${LOCAL_SOURCE}:`;
+    return constituentId.startsWith(prefix) ? this.seen.get(constituentId.slice(prefix.length)) : undefined;
+  }
+
+  /** Writes the batch in one transaction: constituents upserted, their imported identities replaced. */
+  private async flush() {
+    if (!this.batch.length) return;
+    this.opts.signal?.throwIfAborted();
+    const rows = this.batch;
+    this.batch = [];
+    const { db } = this;
+    await db.transaction('rw', db.constituents, db.identities, async () => {
+      const ids = rows.map((r) => r.constituent.id);
+      const keys = [...new Set(rows.flatMap((r) => r.identities.map((i) => i.key)))];
+      const [existing, owners] = await Promise.all([db.constituents.bulkGet(ids), db.identities.bulkGet(keys)]);
+      // Links of constituents that already existed (none on a first import). One indexed read per
+      // constituent, all issued at once; `anyOf` would walk one cursor, a round trip per id in turn.
+      const previous = (
+        await Promise.all(
+          ids.filter((_, r) => existing[r]).map((id) => db.identities.where('constituentId').equals(id).toArray()),
+        )
+      ).flat();
+      const ownerOf = new Map<string, IdentityRecord>();
+      owners.forEach((owner, i) => owner && ownerOf.set(keys[i]!, owner));
+
+      const claimed = new Map<string, number>(); // identity key → line of the row that takes it
+      const puts: IdentityRecord[] = [];
+      rows.forEach((row, r) => {
+        const c = row.constituent;
+        const before = existing[r];
+        if (before) {
+          c.createdAt = before.createdAt;
+          c.photoUrl = before.photoUrl;
+        }
+        for (const identity of row.identities) {
+          const { key } = identity;
+          const claim = claimed.get(key);
+          if (claim !== undefined) {
+            row.warnings.push(`${key} is also on line ${claim} of this file; kept there`);
+            continue;
+          }
+          const owner = ownerOf.get(key);
+          if (owner && owner.constituentId !== c.id) {
+            if (owner.provenance !== 'imported') {
+              const by = owner.provenance === 'crm' ? 'by the CRM' : `by ${owner.linkedBy ?? 'a user'}`;
+              row.warnings.push(`${key} is already linked to ${owner.constituentId} ${by}; left there`);
+              continue;
+            }
+            if (owner.linkedAt === this.now && owner.linkedBy === this.opts.fileName) {
+              // Written by an earlier batch of this run: the first row of the file keeps it.
+              const earlier = this.lineOf(owner.constituentId);
+              row.warnings.push(`${key} is also on ${earlier ? `line ${earlier}` : 'an earlier line'} of this file; kept there`);
+              continue;
+            }
+            row.warnings.push(`${key} was linked to ${owner.constituentId} by an earlier import; now linked here`);
+          }
+          claimed.set(key, row.line);
+          // A link the user or the CRM made to this same constituent is kept as it is.
+          if (owner && owner.constituentId === c.id && owner.provenance !== 'imported') continue;
+          puts.push(identity);
+        }
+      });
+      // Imported links of these constituents that the new rows no longer carry.
+      // (A key claimed by another row of the batch is overwritten by its put instead.)
+      const stale = previous.filter((p) => p.provenance === 'imported' && !claimed.has(p.key)).map((p) => p.key);
+
+      await db.constituents.bulkPut(rows.map((r) => r.constituent));
+      if (stale.length) await db.identities.bulkDelete(stale);
+      if (puts.length) await db.identities.bulkPut(puts);
+    });
+    this.imported += rows.length;
+    for (const row of rows) for (const message of row.warnings) this.warn(row.line, message);
+    this.progress();
+  }
+}

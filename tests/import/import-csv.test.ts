@@ -1,0 +1,349 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { importCsv, readCsvHeaders, type ImportProgress } from '../../src/import/import-csv';
+import { KindredDB } from '../../src/store/db';
+import type { IdentityRecord } from '../../src/store/model';
+
+const dbs: KindredDB[] = [];
+function freshDb(): KindredDB {
+  const db = new KindredDB(`test-${Math.random()}`);
+  dbs.push(db);
+  return db;
+}
+afterEach(async () => {
+  for (const db of dbs.splice(0)) await db.delete();
+});
+
+const lines = (...rows: string[]) => rows.join('\n') + '\n';
+
+describe('importCsv: the bad-input file', () => {
+  const FIVE_MB = 5 * 1024 * 1024;
+  // Line numbers are physical lines of the file; the header is line 1.
+  const csv = lines(
+    'external_id,first_name,last_name,display_name,email,twitter,Favourite Colour,lifetime_giving', //  1
+    '1,Ann,Lee,,ann@example.org,https://twitter.com/Jack/,blue,"$1,234.50"', //                         2 good
+    '2,Bob,,,,@bob,"likes', //                                                                           3 good (quoted
+    'long walks",10', //                                                                                 4   multi-line cell)
+    '3,,,,nobody@example.org,,,', //                                                                     5 no name
+    '4,Cat,Ng,,cat@example.org,@@bad,,5', //                                                             6 good, warning
+    '5,"Dan "the man" Smith",,,,,,', //                                                                  7 stray quote
+    '6,Eve,Ro,,,,,', //                                                                                  8 good
+    '1,Ann,Again,,,,,', //                                                                               9 duplicate id
+    '13,Kim,Ov,,,,,,extra,more', //                                                                     10 too many fields
+    '14,Lou', //                                                                                        11 good (too few fields)
+    '15,Max,Ox,,,,,,,', //                                                                              12 good (empty extras)
+    '', //                                                                                              13 empty line
+    '7,"Fay "Fi" Wu,,,,,,', //                                                                          14 stray quote that runs to EOF
+    `8,${'x'.repeat(FIVE_MB)},,,,,,`, //                                                                15 5 MB cell
+    '9,Gus,Li,,,,,', //                                                                                 16 good
+    '10,Hal,"unterminated', //                                                                          17 quote never closed
+    '11,Ida,Fox,,,,,', //                                                                               18 good
+  );
+
+  test.each([
+    ['a string, default chunks', (s: string) => s, undefined],
+    ['a Blob read 64 KiB at a time', (s: string) => new Blob([s]), 64 * 1024],
+    ['a Blob read 7 bytes at a time', (s: string) => new Blob([s]), 7],
+  ])('imports every good row and reports each bad one by line (%s)', async (_, wrap, chunkBytes) => {
+    const db = freshDb();
+    const progress: ImportProgress[] = [];
+    const report = await importCsv(db, wrap(csv), {
+      fileName: 'bad.csv', chunkBytes, chunkRows: 3, onProgress: (p) => progress.push(p),
+    });
+
+    expect(report.rejected).toEqual([
+      { line: 5, reason: 'no name: needs display_name or first_name/last_name' },
+      { line: 7, reason: expect.stringContaining('broken quoting: a quoted field has a stray "') },
+      { line: 9, reason: 'duplicate external_id 1 (first seen on line 2)' },
+      { line: 10, reason: 'has 10 fields, header has 8' },
+      { line: 14, reason: expect.stringContaining('broken quoting: a quoted field has a stray "') },
+      { line: 15, reason: 'first_name is too long (5,242,880 characters; limit 10,000)' },
+      { line: 17, reason: 'broken quoting: a quoted field is never closed' },
+    ]);
+    expect(report.imported).toBe(8);
+    expect(report.rejectedCount).toBe(7);
+    expect(report.warnings).toEqual([{ line: 6, message: "x: '@@bad' is not a valid X handle or profile URL" }]);
+    expect(report.unknownColumns).toEqual(['Favourite Colour']);
+
+    const ids = (await db.constituents.toCollection().primaryKeys()).sort();
+    expect(ids).toEqual(['local:1', 'local:11', 'local:14', 'local:15', 'local:2', 'local:4', 'local:6', 'local:9']);
+    expect(await db.constituents.get('local:1')).toMatchObject({
+      displayName: 'Ann Lee', emails: ['ann@example.org'],
+      giving: { lifetime: 1234.5, lastGiftAmount: null, lastGiftDate: null, largestGift: null, currency: null },
+    });
+    expect(await db.constituents.get('local:2')).toMatchObject({ displayName: 'Bob', giving: { lifetime: 10 } });
+    expect(await db.constituents.get('local:14')).toMatchObject({ displayName: 'Lou', lastName: null, giving: null });
+    expect(await db.identities.get('x:jack')).toMatchObject({
+      constituentId: 'local:1', provenance: 'imported', linkedBy: 'bad.csv', sourceUrl: 'https://twitter.com/Jack/',
+    });
+    expect(await db.identities.get('x:bob')).toMatchObject({ constituentId: 'local:2' });
+    expect(await db.identities.count()).toBe(2);
+
+    // Progress: bytes never go back, the last call has the final counts.
+    expect(progress.length).toBeGreaterThan(1);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!.bytes).toBeGreaterThanOrEqual(progress[i - 1]!.bytes);
+    const total = new Blob([csv]).size;
+    expect(progress.at(-1)).toEqual({ bytes: total, totalBytes: total, imported: 8, rejected: 7 });
+    // Rows were written while the file was still being read.
+    expect(progress.some((p) => p.bytes < total && p.imported > 0)).toBe(true);
+  }, 60_000);
+});
+
+describe('importCsv: line numbers', () => {
+  // CRLF file, quoted cells holding CRLF and lone LF, a quoted comma, empty lines, bad rows between.
+  const csv = [
+    'id,name,notes', //                            1
+    '1,"Multi', //                                 2
+    'Line",a', //                                  3
+    '2,,no name here', //                          4 no name
+    '', //                                         5
+    '3,"x",b', //                                  6
+    '4,"three', //                                 7
+    'line', //                                     8
+    'cell",c', //                                  9
+    '5,Bad,1,2,3', //                             10 too many fields
+    '6,"Comma, Inc.","note\nwith lone LF"', //    11–12
+    '7,,again no name', //                        13 no name
+    '8,Last,z', //                                14
+  ].join('\r\n');
+
+  test.each([1, 2, 3, 5, 8, 13, 1024])('are physical lines whatever the chunk size (%i bytes)', async (chunkBytes) => {
+    const db = freshDb();
+    const report = await importCsv(db, csv, { fileName: 'crlf.csv', chunkBytes, mapping: ['external_id', 'display_name', null] });
+    expect(report.rejected).toEqual([
+      { line: 4, reason: 'no name: needs display_name or first_name/last_name' },
+      { line: 10, reason: 'has 5 fields, header has 3' },
+      { line: 13, reason: 'no name: needs display_name or first_name/last_name' },
+    ]);
+    expect(report.imported).toBe(5);
+    expect((await db.constituents.get('local:1'))?.displayName).toBe('Multi\r\nLine');
+    expect((await db.constituents.get('local:6'))?.displayName).toBe('Comma, Inc.');
+    expect((await db.constituents.get('local:8'))?.displayName).toBe('Last');
+  });
+
+  test('blank lines before the header count; old-Mac CR line endings work', async () => {
+    const db = freshDb();
+    const report = await importCsv(db, '\n  \nid,name\n1,Ada\n2,\n', { fileName: 'f.csv' });
+    expect(report.rejected).toEqual([{ line: 5, reason: expect.stringContaining('no name') }]);
+    const mac = await importCsv(db, 'id,name\r3,"Cr\rLf"\r4,\r5,Eve', { fileName: 'mac.csv', chunkBytes: 4 });
+    expect(mac).toMatchObject({ imported: 2, rejected: [{ line: 4, reason: expect.stringContaining('no name') }] });
+    expect((await db.constituents.get('local:3'))?.displayName).toBe('Cr\rLf');
+  });
+
+  test('lines swallowed by a stray quote are read again; fragments are reported, not imported', async () => {
+    const db = freshDb();
+    const csv = lines(
+      'id,name,email', //                 1
+      '1,"Ann "Nan" Lee,a@example.org', //   2 stray quote: the field runs on to the quote after Cat
+      '2,Bob,b@example.org', //           3
+      'just a fragment', //               4
+      'another fragment', //              5
+      '3,"Cat",c@example.org', //         6
+      '4,Dan,d@example.org', //           7
+    );
+    const report = await importCsv(db, csv, { fileName: 'f.csv' });
+    expect(report.rejected).toEqual([
+      { line: 2, reason: expect.stringContaining('stray "') },
+      { line: 4, reason: 'lines 4–5 could not be read as rows after the broken quote on line 2 (1 field, header has 3)' },
+    ]);
+    expect((await db.constituents.toCollection().primaryKeys()).sort()).toEqual(['local:2', 'local:3', 'local:4']);
+    expect((await db.constituents.get('local:3'))?.displayName).toBe('Cat');
+  });
+});
+
+describe('importCsv: columns and structure', () => {
+  test('headers are matched with synonyms; unknown columns are ignored and listed', async () => {
+    const db = freshDb();
+    const report = await importCsv(
+      db,
+      lines('Constituent ID,Given Name,Surname,E-mail,X Handle,Shoe Size,,DNC', '9,Ada,Lovelace,ada@example.org,@ada,38,,yes'),
+      { fileName: 'f.csv' },
+    );
+    expect(report).toMatchObject({ imported: 1, rejected: [], unknownColumns: ['Shoe Size'] });
+    expect(await db.constituents.get('local:9')).toMatchObject({
+      displayName: 'Ada Lovelace', emails: ['ada@example.org'], doNotContact: true,
+    });
+    expect(await db.identities.get('x:ada')).toMatchObject({ constituentId: 'local:9' });
+  });
+
+  test('an explicit mapping maps headers autoMap does not know', async () => {
+    const db = freshDb();
+    const report = await importCsv(db, lines('Ref,Who,Handle', 'A1,Ada,@ada'), {
+      fileName: 'f.csv', mapping: ['external_id', 'display_name', 'x'],
+    });
+    expect(report).toMatchObject({ imported: 1, unknownColumns: [] });
+    expect(await db.identities.get('x:ada')).toMatchObject({ constituentId: 'local:A1' });
+  });
+
+  test('a mapping of the wrong length or with a field twice is an error', async () => {
+    const db = freshDb();
+    await expect(importCsv(db, lines('a,b', '1,2'), { fileName: 'f.csv', mapping: ['display_name'] })).rejects.toThrow(
+      'Column mapping has 1 entries but f.csv has 2 columns.',
+    );
+    await expect(
+      importCsv(db, lines('a,b', '1,2'), { fileName: 'f.csv', mapping: ['display_name', 'display_name'] }),
+    ).rejects.toThrow('display_name is mapped to more than one column');
+  });
+
+  test('an empty file, a blank file and a file without a name column are errors', async () => {
+    const db = freshDb();
+    await expect(importCsv(db, '', { fileName: 'empty.csv' })).rejects.toThrow('empty.csv is empty.');
+    await expect(importCsv(db, '\n\r\n  \n', { fileName: 'blank.csv' })).rejects.toThrow('blank.csv is empty.');
+    await expect(importCsv(db, lines('id,colour,size', '1,red,9'), { fileName: 'odd.csv' })).rejects.toThrow(
+      'odd.csv has no recognisable name column (display_name, first_name or last_name). Its columns: id, colour, size.',
+    );
+    expect(await db.constituents.count()).toBe(0);
+  });
+
+  test('a header-only file imports nothing', async () => {
+    const report = await importCsv(freshDb(), 'id,name', { fileName: 'f.csv' });
+    expect(report).toMatchObject({ imported: 0, rejected: [] });
+  });
+
+  test('semicolon- and tab-separated files are detected from the header', async () => {
+    const db = freshDb();
+    expect((await importCsv(db, lines('id;name;tags', '1;Ada;a,b'), { fileName: 'f.csv' })).imported).toBe(1);
+    expect((await db.constituents.get('local:1'))?.tags).toEqual(['a,b']);
+    expect((await importCsv(db, lines('id\tname', '2\tBob'), { fileName: 'f.tsv' })).imported).toBe(1);
+    expect((await db.constituents.get('local:2'))?.displayName).toBe('Bob');
+  });
+
+  test('rows without external_id get a stable derived id; an identical second row is a duplicate', async () => {
+    const db = freshDb();
+    const csv = lines('name,email', 'Ada,ada@example.org', 'Bob,', 'ada, ADA@example.org', 'Bob,bob@example.org');
+    const first = await importCsv(db, csv, { fileName: 'f.csv' });
+    expect(first.imported).toBe(3);
+    expect(first.rejected).toEqual([
+      { line: 4, reason: 'duplicate of line 2: same name and email, and no external_id to tell them apart' },
+    ]);
+    const again = await importCsv(db, csv, { fileName: 'f.csv' });
+    expect(again.imported).toBe(3);
+    expect(await db.constituents.count()).toBe(3);
+  });
+});
+
+describe('importCsv: text encodings', () => {
+  test('multi-byte UTF-8 split across read chunks stays intact', async () => {
+    const csv = lines('id,name', '1,Zoë Ørsted', '2,中文名字', '3,😀 Emoji');
+    for (const chunkBytes of [1, 2, 3, 5]) {
+      const db = freshDb();
+      await importCsv(db, new Blob([csv]), { fileName: 'utf8.csv', chunkBytes });
+      expect((await db.constituents.toArray()).map((c) => c.displayName)).toEqual(['Zoë Ørsted', '中文名字', '😀 Emoji']);
+    }
+  });
+
+  test('a UTF-8 BOM is dropped; UTF-16 (by BOM) and Windows-1252 files are read', async () => {
+    const db = freshDb();
+    await importCsv(db, new Blob(['\uFEFFid,name\n1,Zoë\n']), { fileName: 'bom.csv' });
+    expect((await db.constituents.get('local:1'))?.displayName).toBe('Zoë');
+
+    const text = 'id\tname\r\n2\tJosé\r\n';
+    const utf16 = new Uint8Array(2 + text.length * 2);
+    utf16.set([0xff, 0xfe]);
+    for (let i = 0; i < text.length; i++) utf16[2 + i * 2] = text.charCodeAt(i);
+    await importCsv(db, new Blob([utf16]), { fileName: 'excel-unicode.txt', chunkBytes: 3 });
+    expect((await db.constituents.get('local:2'))?.displayName).toBe('José');
+
+    const latin1 = Uint8Array.from([...'id,name\n3,Ren'].map((c) => c.charCodeAt(0)).concat([0xe9, 0x0a]));
+    await importCsv(db, new Blob([latin1]), { fileName: 'excel.csv' });
+    expect((await db.constituents.get('local:3'))?.displayName).toBe('René');
+  });
+
+  test('readCsvHeaders reads the header the way the importer does', async () => {
+    expect(await readCsvHeaders(new Blob(['\n\uFEFF Id ;"Full; Name";X\r\n1;a;b\r\n']))).toEqual(['Id', 'Full; Name', 'X']);
+    expect(await readCsvHeaders('id,name')).toEqual(['id', 'name']);
+  });
+});
+
+describe('importCsv: writes', () => {
+  test('each batch of chunkRows rows is one rw transaction', async () => {
+    const db = freshDb();
+    const spy = vi.spyOn(db, 'transaction');
+    const csv = lines('id,name', ...Array.from({ length: 7 }, (_, i) => `${i},P${i}`));
+    const report = await importCsv(db, csv, { fileName: 'f.csv', chunkRows: 3 });
+    expect(report.imported).toBe(7);
+    expect(spy).toHaveBeenCalledTimes(3);
+    expect(spy.mock.calls.every((call) => call[0] === 'rw')).toBe(true);
+  });
+
+  test('re-importing replaces the constituent and its imported identities, keeping user and CRM links', async () => {
+    const db = freshDb();
+    await importCsv(db, lines('id,name,twitter,github,tags', '1,Ada,@ada;@ada_old,ada,a'), { fileName: 'v1.csv' });
+    const created = (await db.constituents.get('local:1'))!.createdAt;
+    const userLink: IdentityRecord = {
+      key: 'instagram:ada', platform: 'instagram', handle: 'ada', constituentId: 'local:1', provenance: 'user-linked',
+      linkedBy: 'me', linkedAt: '2020-01-01T00:00:00.000Z', confirmed: true, sourceUrl: null,
+    };
+    await db.identities.put(userLink);
+    await db.identities.update('github:ada', { provenance: 'crm' });
+    await new Promise((r) => setTimeout(r, 5));
+
+    const report = await importCsv(db, lines('id,name,twitter,instagram,tags', '1,Ada L,@ada,@ada,b'), { fileName: 'v2.csv' });
+    expect(report).toMatchObject({ imported: 1, warnings: [] });
+    expect(await db.constituents.count()).toBe(1);
+    const ada = (await db.constituents.get('local:1'))!;
+    expect(ada).toMatchObject({ displayName: 'Ada L', tags: ['b'], createdAt: created });
+    expect(ada.updatedAt > created).toBe(true);
+    const identities = await db.identities.orderBy('key').toArray();
+    expect(identities.map((i) => [i.key, i.provenance, i.linkedBy])).toEqual([
+      ['github:ada', 'crm', 'v1.csv'], // CRM link: not imported, not removed
+      ['instagram:ada', 'user-linked', 'me'], // user link kept as it was
+      ['x:ada', 'imported', 'v2.csv'],
+      // x:ada_old was imported by v1 and is gone from the row: removed
+    ]);
+  });
+
+  test('an identity owned by another constituent: user/CRM links win, this file’s first row wins, older imports move', async () => {
+    const db = freshDb();
+    await db.identities.bulkPut([
+      { key: 'x:taken', platform: 'x', handle: 'taken', constituentId: 'civicrm:5', provenance: 'crm', linkedBy: null,
+        linkedAt: '2020-01-01T00:00:00.000Z', confirmed: true, sourceUrl: null },
+    ]);
+    await importCsv(db, lines('id,name,twitter', '9,Old Owner,@moving'), { fileName: 'old.csv' });
+
+    const report = await importCsv(
+      db,
+      lines('id,name,twitter', '1,Ada,@taken', '2,Bob,@shared', '3,Cat,@shared', '4,Dan,@moving', '9,Old Owner,'),
+      { fileName: 'new.csv', chunkRows: 1 },
+    );
+    expect(report.imported).toBe(5);
+    expect(report.warnings).toEqual([
+      { line: 2, message: 'x:taken is already linked to civicrm:5 by the CRM; left there' },
+      { line: 4, message: 'x:shared is also on line 3 of this file; kept there' },
+      { line: 5, message: 'x:moving was linked to local:9 by an earlier import; now linked here' },
+    ]);
+    expect(await db.identities.get('x:taken')).toMatchObject({ constituentId: 'civicrm:5', provenance: 'crm' });
+    expect(await db.identities.get('x:shared')).toMatchObject({ constituentId: 'local:2' });
+    expect(await db.identities.get('x:moving')).toMatchObject({ constituentId: 'local:4', linkedBy: 'new.csv' });
+  });
+
+  test('within one batch the first row of the file wins too', async () => {
+    const db = freshDb();
+    const report = await importCsv(db, lines('id,name,twitter', '1,Ada,@same', '2,Bob,twitter.com/SAME'), { fileName: 'f.csv' });
+    expect(report.warnings).toEqual([{ line: 3, message: 'x:same is also on line 2 of this file; kept there' }]);
+    expect(await db.identities.get('x:same')).toMatchObject({ constituentId: 'local:1' });
+  });
+
+  test('abort stops the import; batches already written stay', async () => {
+    const db = freshDb();
+    const controller = new AbortController();
+    const csv = lines('id,name', ...Array.from({ length: 50 }, (_, i) => `${i},P${i}`));
+    const run = importCsv(db, csv, {
+      fileName: 'f.csv', chunkRows: 10, chunkBytes: 64, signal: controller.signal,
+      onProgress: (p) => p.imported >= 10 && controller.abort(),
+    });
+    await expect(run).rejects.toThrow(/abort/i);
+    const count = await db.constituents.count();
+    expect(count).toBeGreaterThanOrEqual(10);
+    expect(count).toBeLessThan(50);
+    expect(count % 10).toBe(0);
+  });
+
+  test('the report lists are capped; the counts are not', async () => {
+    const csv = lines('id,name', ...Array.from({ length: 30 }, (_, i) => `${i},`));
+    const report = await importCsv(freshDb(), csv, { fileName: 'f.csv', maxReported: 5 });
+    expect(report.rejected).toHaveLength(5);
+    expect(report.rejectedCount).toBe(30);
+    expect(report.rejected[4]).toEqual({ line: 6, reason: 'no name: needs display_name or first_name/last_name' });
+  });
+});

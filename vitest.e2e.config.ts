@@ -1,0 +1,16 @@
+// End-to-end tests: the built dist/chrome in real Chromium (see ../shared/e2e-recipe.md).
+// `npm run test:e2e` builds first; the unit config (vitest.config.ts) never picks these up.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/e2e/**/*.e2e.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+    pool: 'forks',
+    // One browser session walks through the user's scenario step by step; later steps use what
+    // earlier ones set up, so the order in the file is the order they run.
+    sequence: { concurrent: false, shuffle: false },
+  },
+});
