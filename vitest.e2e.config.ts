@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // JSON beside the console output: scripts/test-summary.ts totals the suites for CI.
+    reporters: ['default', ['json', { outputFile: 'test-results/e2e.json' }]],
     include: ['tests/e2e/**/*.e2e.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -50,7 +50,7 @@ async function readCard(popup: Page): Promise<Card> {
   };
   const giving = popup.getByRole('region', { name: 'Giving' });
   const givingLines = (await giving.count())
-    ? await giving.locator('dl > div').evaluateAll((rows) => rows.map((r) => `${r.querySelector('dt')?.textContent}: ${r.querySelector('dd')?.textContent}`))
+    ? await giving.locator('dl > div').evaluateAll((rows) => rows.map((r) => `${r.querySelector('dt')?.textContent}: ${(r.querySelector('dd') as HTMLElement | null)?.innerText.replace(/\s*\n\s*/g, ' · ')}`))
     : [];
   const alert = popup.getByRole('alert').filter({ hasText: /do not contact/i });
   const timeline = popup.getByRole('list', { name: 'Timeline' });

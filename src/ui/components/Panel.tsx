@@ -45,8 +45,9 @@ export function Panel({ tabId, subscribe }: { tabId: number | null; subscribe?: 
   if (!tab || match === undefined) return <p class="loading">Loading…</p>;
 
   const channel = tab.profile?.identities[0]?.platform ?? null;
-  if (opened) return <ConstituentView id={opened} channel={null} pageUrl={null} onBack={() => setOpened(null)} />;
-  if (match) return <ConstituentView id={match} channel={channel} pageUrl={tab.url} />;
-  if (tab.profile) return <UnknownProfile profile={tab.profile} url={tab.url} />;
+  // Keyed by person, so a half-written note never carries over to the next profile.
+  if (opened) return <ConstituentView key={opened} id={opened} channel={null} pageUrl={null} onBack={() => setOpened(null)} />;
+  if (match) return <ConstituentView key={match} id={match} channel={channel} pageUrl={tab.url} />;
+  if (tab.profile) return <UnknownProfile key={tab.url ?? ''} profile={tab.profile} url={tab.url} />;
   return <Home onOpen={setOpened} />;
 }
