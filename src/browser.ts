@@ -43,6 +43,38 @@ interface FirefoxSidebar {
 export const hasSidePanel = (): boolean =>
   (typeof chrome !== 'undefined' && !!chrome.sidePanel) || !!(browser as unknown as FirefoxSidebar).sidebarAction;
 
+/**
+ * Opens the side panel on a tab from the background, in response to a click in a content script.
+ * Called synchronously inside the message listener: the click's user gesture ends at the first await.
+ */
+export function openSidePanelForTab(tabId: number): void {
+  const sidebar = (browser as unknown as FirefoxSidebar).sidebarAction;
+  const opening = sidebar ? sidebar.open() : typeof chrome !== 'undefined' && chrome.sidePanel ? chrome.sidePanel.open({ tabId }) : null;
+  opening?.catch((error: unknown) => console.warn('[kindred] could not open the side panel', error));
+}
+
+/**
+ * Registers (or replaces, or removes when `matches` is empty) a dynamic content script running
+ * Kindred's content.js, limited to the origins the user has granted. Returns the granted hosts.
+ */
+export async function registerContentScript(id: string, matches: readonly string[]): Promise<string[]> {
+  const existing = await browser.scripting.getRegisteredContentScripts({ ids: [id] });
+  if (existing.length > 0) await browser.scripting.unregisterContentScripts({ ids: [id] });
+  const granted: string[] = [];
+  for (const match of matches) if (await browser.permissions.contains({ origins: [match] })) granted.push(match);
+  if (granted.length > 0) {
+    await browser.scripting.registerContentScripts([
+      { id, matches: granted, js: ['content.js'], runAt: 'document_idle', persistAcrossSessions: true },
+    ]);
+  }
+  return granted.map((match) => new URL(match.replace('/*', '/')).hostname);
+}
+
+/** Asks the user for access to one host (must run inside a click on an extension page). */
+export function requestHostPermission(host: string): Promise<boolean> {
+  return browser.permissions.request({ origins: [`https://${host}/*`] });
+}
+
 /** Opens the side panel (Chrome) or sidebar (Firefox). Must run inside a user gesture. */
 export async function openSidePanel(): Promise<void> {
   const sidebar = (browser as unknown as FirefoxSidebar).sidebarAction;

@@ -48,6 +48,8 @@ const tabProfileSchema = z.object({
   url: z.string().nullable(),
   profile: profileSchema.nullable(),
   constituentId: z.string().nullable(),
+  /** A person whose in-page badge was clicked on this tab: the panel shows them first. */
+  focus: identitySchema.nullable().default(null),
 });
 export type TabProfile = z.infer<typeof tabProfileSchema>;
 
@@ -72,7 +74,14 @@ export const messages = {
   reportNavigation: define(
     'content',
     z.object({ url: httpUrl, profile: profileSchema.nullable() }),
-    z.object({ known: z.boolean() }),
+    // What the user allows on this site: recognise at all, and mark people in the page.
+    z.object({ known: z.boolean(), recognize: z.boolean(), badges: z.boolean() }),
+  ),
+  openPanel: define('content', z.object({ key: identityKeySchema }), z.object({ opened: z.boolean() })),
+  reportHealth: define(
+    'content',
+    z.object({ url: httpUrl, missing: z.array(z.string().max(64)).min(1).max(20) }),
+    z.object({}),
   ),
 
   // --- extension pages (popup, side panel, options).
@@ -98,6 +107,8 @@ export const messages = {
     z.object({ id: z.string() }),
   ),
   refreshBadges: define('page', z.object({}), z.object({ tabs: z.number() })),
+  /** Re-register the content script on the user's Mastodon servers after settings changed. */
+  syncMastodonInstances: define('page', z.object({}), z.object({ hosts: z.array(z.string()) })),
 } as const;
 
 export type Messages = typeof messages;

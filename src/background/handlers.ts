@@ -1,8 +1,9 @@
 // What the background does for each message. Pure of the platform: everything it touches comes in deps.
 import type { Connector } from '../crm/types';
 import { ConnectorError } from '../crm/types';
-import { identityKey, type Identity } from '../identity';
+import { identityKey, parseIdentityKey, type Identity, type Platform } from '../identity';
 import type { TabProfile } from '../messages';
+import { siteSetting, type Settings } from '../settings';
 import { detect } from '../sites';
 import type { KindredDB } from '../store/db';
 import { knownIdentities } from '../store/queries';
@@ -18,6 +19,15 @@ export interface BackgroundDeps {
   /** The active tab of the focused window (id and, where we may see it, url). */
   activeTab: () => Promise<{ id: number; url: string | null } | null>;
   tabUrl: (tabId: number) => Promise<string | null>;
+  settings: () => Promise<Settings>;
+  /** The platform a content script's page belongs to (built-in hosts and the user's Mastodon servers). */
+  platformOf: (url: string) => Platform | null;
+  /** Remembers that a selector found nothing on a page of a site (shown on the options page). */
+  recordHealth: (platform: Platform, missing: readonly string[]) => Promise<void>;
+  /** (Re-)registers the content script on these extra Mastodon hosts; returns those registered. */
+  registerMastodon: (hosts: readonly string[]) => Promise<string[]>;
+  /** Tells a tab's content script that the store changed, so its page badges ask again. */
+  notifyTab?: (tabId: number) => void;
   newId?: () => string;
 }
 
@@ -36,7 +46,7 @@ export function createHandlers(deps: BackgroundDeps): Handlers {
 
   async function updateTab(tabId: number, state: TabProfile): Promise<boolean> {
     const constituentId = state.profile ? await resolve(state.profile.identities) : null;
-    const next = { ...state, constituentId };
+    const next: TabProfile = { ...state, constituentId };
     await deps.tabs.set(tabId, next);
     const known = constituentId !== null;
     const title = !state.profile
@@ -54,24 +64,54 @@ export function createHandlers(deps: BackgroundDeps): Handlers {
       return { known: keys.filter((key) => known.has(key)) };
     },
 
-    async reportNavigation({ url, profile }, { tabId }) {
+    async reportNavigation({ url, profile }, { tabId, sender }) {
       if (tabId === null) throw new ConnectorError('invalid', 'No tab');
-      return { known: await updateTab(tabId, { url, profile, constituentId: null }) };
+      const platform = deps.platformOf(sender.url ?? url);
+      const settings = await deps.settings();
+      const site = platform ? siteSetting(settings, platform) : { recognize: false, badges: false };
+      if (!site.recognize) {
+        // Switched off for this site: forget the tab and show nothing.
+        await deps.tabs.clear(tabId);
+        await deps.showBadge(tabId, false, 'Kindred is off on this site');
+        return { known: false, recognize: false, badges: false };
+      }
+      const known = await updateTab(tabId, { url, profile, constituentId: null, focus: null });
+      return { known, recognize: true, badges: site.badges && !settings.quiet };
+    },
+
+    async openPanel({ key }, { tabId }) {
+      // The panel itself was opened synchronously by the listener (it needs the click's user
+      // gesture); here we only tell it whom to show.
+      const identity = parseIdentityKey(key);
+      if (tabId === null || !identity) throw new ConnectorError('invalid', 'No tab');
+      const state = (await deps.tabs.get(tabId)) ?? { url: null, profile: null, constituentId: null, focus: null };
+      await deps.tabs.set(tabId, { ...state, focus: identity });
+      return { opened: true };
+    },
+
+    async reportHealth({ url, missing }, { sender }) {
+      const platform = deps.platformOf(sender.url ?? url);
+      if (platform) await deps.recordHealth(platform, missing);
+      return {};
+    },
+
+    async syncMastodonInstances() {
+      return { hosts: await deps.registerMastodon((await deps.settings()).mastodonInstances) };
     },
 
     async getTabProfile({ tabId }) {
       const tab = tabId === null ? await deps.activeTab() : { id: tabId, url: await deps.tabUrl(tabId) };
-      if (!tab) return { url: null, profile: null, constituentId: null };
+      if (!tab) return { url: null, profile: null, constituentId: null, focus: null };
       const reported = await deps.tabs.get(tab.id);
       if (reported && (tab.url === null || reported.url === tab.url)) {
         // Re-resolve: the user may have linked or imported since the page reported.
         const constituentId = reported.profile ? await resolve(reported.profile.identities) : null;
-        return { ...reported, constituentId };
+        return { ...reported, constituentId, focus: reported.focus ?? null };
       }
       // No report (content script not injected yet, or a page we do not run on): the URL alone.
       const identity = tab.url ? detect(tab.url) : null;
       const profile = identity ? { identities: [identity], displayName: null } : null;
-      return { url: tab.url, profile, constituentId: profile ? await resolve(profile.identities) : null };
+      return { url: tab.url, profile, constituentId: profile ? await resolve(profile.identities) : null, focus: null };
     },
 
     async searchConstituents({ text, limit }) {
@@ -112,6 +152,7 @@ export function createHandlers(deps: BackgroundDeps): Handlers {
       const state = await deps.tabs.get(tabId);
       if (state) {
         await updateTab(tabId, state);
+        deps.notifyTab?.(tabId);
         refreshed++;
       }
     }

@@ -1,22 +1,42 @@
 // Service worker (Chrome) / event page (Firefox). Listeners are registered synchronously at the
 // top level and await one `ready` promise: the worker can be stopped at any moment and woken by
-// any event, so nothing durable lives in module state.
-import { browser, extensionOrigin, setTabBadge, type Runtime } from '../browser';
+// any event, so nothing durable lives in module state (the caches below are rebuilt by `ready`).
+import { browser, extensionOrigin, openSidePanelForTab, registerContentScript, setTabBadge, type Runtime } from '../browser';
 import { createConnector } from '../crm';
+import { envelopeSchema } from '../messages';
+import { parseSettings, type Settings } from '../settings';
 import { siteFor } from '../sites';
 import { db } from '../store/db';
 import { createHandlers } from './handlers';
-import { createRouter } from './router';
-import { parseSettings } from '../settings';
+import { createHealthLog } from './health';
+import { createRouter, senderTier } from './router';
 import { createTabStateStore } from './tab-state';
 
 const database = db();
-const ready = database.open();
 
-const userName = async () => {
-  const { settings } = await browser.storage.local.get('settings');
-  return parseSettings(settings).userName || 'me';
+const loadSettings = async (): Promise<Settings> => parseSettings((await browser.storage.local.get('settings')).settings);
+
+/** Hosts of the user's own Mastodon servers, mirrored from settings for the synchronous sender check. */
+let mastodonHosts = new Set<string>();
+const refreshHosts = async () => {
+  mastodonHosts = new Set((await loadSettings()).mastodonInstances);
 };
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes.settings) void refreshHosts();
+});
+
+const ready = Promise.all([database.open(), refreshHosts()]);
+
+const platformOf = (url: string) => {
+  const site = siteFor(url);
+  if (site) return site.platform;
+  try {
+    return mastodonHosts.has(new URL(url).hostname) ? 'mastodon' : null;
+  } catch {
+    return null;
+  }
+};
+const isSiteUrl = (url: string) => platformOf(url) !== null;
 
 const tabs = createTabStateStore({
   get: async (key) => (await browser.storage.session.get(key))[key],
@@ -25,9 +45,15 @@ const tabs = createTabStateStore({
   keys: async () => Object.keys(await browser.storage.session.get(null)),
 });
 
+const health = createHealthLog({
+  get: async () => (await browser.storage.local.get('health')).health,
+  set: (value) => browser.storage.local.set({ health: value }),
+});
+
 const handlers = createHandlers({
   db: database,
-  connector: async () => createConnector('local', {}, { db: database, userName }),
+  connector: async () =>
+    createConnector('local', {}, { db: database, userName: async () => (await loadSettings()).userName || 'me' }),
   tabs,
   showBadge: setTabBadge,
   activeTab: async () => {
@@ -35,22 +61,31 @@ const handlers = createHandlers({
     return tab?.id === undefined ? null : { id: tab.id, url: tab.url ?? null };
   },
   tabUrl: async (tabId) => (await browser.tabs.get(tabId).catch(() => null))?.url ?? null,
+  settings: loadSettings,
+  platformOf,
+  recordHealth: (platform, missing) => health.record(platform, missing),
+  notifyTab: (tabId) => void browser.tabs.sendMessage(tabId, { kindred: 1, type: 'storeChanged' }).catch(() => undefined),
+  registerMastodon: (hosts) => registerContentScript('kindred-mastodon', hosts.map((host) => `https://${host}/*`)),
 });
 
-const route = createRouter(handlers, {
-  runtimeId: browser.runtime.id,
-  extensionOrigin: extensionOrigin(),
-  isSiteUrl: (url) => siteFor(url) !== null,
-  ready,
-});
+const routerDeps = { runtimeId: browser.runtime.id, extensionOrigin: extensionOrigin(), isSiteUrl, ready };
+const route = createRouter(handlers, routerDeps);
 
-browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => route(message, sender));
+browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+  // Opening the side panel needs the user's click, which only lasts for this synchronous call:
+  // no await may come before it. The router then records whom the panel should show.
+  const envelope = envelopeSchema.safeParse(message);
+  if (envelope.success && envelope.data.type === 'openPanel' && sender.tab?.id !== undefined && senderTier(sender, routerDeps) === 'content') {
+    openSidePanelForTab(sender.tab.id);
+  }
+  return route(message, sender);
+});
 
 // A full navigation to a page we do not run on must not keep the previous profile's badge.
-// (Without the `tabs` permission `tab.url` is only visible for our own hosts, which is all we need.)
+// (`tab.url` is visible for the hosts we have permission for, which is all we need.)
 browser.tabs.onUpdated.addListener((tabId, change, tab) => {
   if (change.status !== 'loading') return;
-  if (tab.url && siteFor(tab.url)) return; // its content script reports
+  if (tab.url && isSiteUrl(tab.url)) return; // its content script reports
   void tabs.clear(tabId).then(() => setTabBadge(tabId, false, 'Kindred'));
 });
 browser.tabs.onRemoved.addListener((tabId) => void tabs.clear(tabId));

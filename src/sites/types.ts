@@ -8,6 +8,24 @@ export interface PageProfile {
   displayName: string | null;
 }
 
+/** A link to a person who wrote something on the page (post, comment, reply, list row, hover card). */
+export interface AuthorLink {
+  /** The element a badge goes after: normally the author's name link. */
+  element: Element;
+  identity: Identity;
+}
+
+/**
+ * A selector the adapter relies on, and the pages it must match on once they have rendered.
+ * When it finds nothing there, the content script reports it once per page as a health signal
+ * (sites change their markup) and the site falls back to URL-only recognition.
+ */
+export interface Probe {
+  name: string;
+  selector: string;
+  expectedOn(url: URL): boolean;
+}
+
 /**
  * One social site. Pure functions of a URL or a document, so they run the same in the content
  * script, in the background (canonicalising CRM/CSV profile URLs) and in unit tests.
@@ -23,6 +41,14 @@ export interface SiteAdapter {
    * show the profile `url` points at, e.g. the previous profile's DOM lingering after pushState.
    */
   fromDocument?(doc: Document, url: URL): PageProfile | null;
+  /**
+   * Author links inside `root` (posts, comments, replies, list rows, search results, hover cards).
+   * Never mentions inside post text, never the viewer's own navigation link. Must be cheap: it
+   * runs on every subtree the page adds, so it queries a few specific selectors and no more.
+   */
+  authorLinks(root: ParentNode, url: URL): AuthorLink[];
+  /** Health probes for the selectors `authorLinks` and `fromDocument` depend on. */
+  readonly probes?: readonly Probe[];
   /** A URL that opens this person's profile (for export, links and the card). */
   profileUrl(handle: string): string;
 }

@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../src/background/handlers';
 import { createTabStateStore } from '../../src/background/tab-state';
 import { createConnector } from '../../src/crm';
+import { parseSettings, type Settings } from '../../src/settings';
+import { siteFor } from '../../src/sites';
 import { KindredDB } from '../../src/store/db';
 import { buildConstituent } from '../../src/store/queries';
 
@@ -10,7 +12,10 @@ let db: KindredDB;
 let badges: Map<number, { known: boolean; title: string }>;
 let session: Map<string, unknown>;
 let urls: Map<number, string | null>;
-const ctx = (tabId: number) => ({ sender: {}, tabId });
+let settings: Settings;
+let health: [string, readonly string[]][];
+let registered: readonly string[];
+const ctx = (tabId: number, url = 'https://x.com/') => ({ sender: { url }, tabId });
 
 function setup() {
   const tabs = createTabStateStore({
@@ -26,6 +31,13 @@ function setup() {
     showBadge: async (tabId, known, title) => void badges.set(tabId, { known, title }),
     activeTab: async () => ({ id: 1, url: urls.get(1) ?? null }),
     tabUrl: async (tabId) => urls.get(tabId) ?? null,
+    settings: async () => settings,
+    platformOf: (url) => siteFor(url)?.platform ?? null,
+    recordHealth: async (platform, missing) => void health.push([platform, missing]),
+    registerMastodon: async (hosts) => {
+      registered = hosts;
+      return [...hosts];
+    },
   });
 }
 
@@ -34,6 +46,9 @@ beforeEach(async () => {
   badges = new Map();
   session = new Map();
   urls = new Map();
+  settings = parseSettings({});
+  health = [];
+  registered = [];
   await db.constituents.put(buildConstituent('local', '1', { displayName: 'Ada Okafor' }));
   await db.identities.put({
     key: 'x:adaokafor', platform: 'x', handle: 'adaokafor', constituentId: 'local:1', provenance: 'imported',
@@ -47,11 +62,13 @@ const profile = (handle: string) => ({ identities: [{ platform: 'x' as const, ha
 describe('background handlers', () => {
   it('badges a known profile and clears the badge for an unknown one', async () => {
     const h = setup();
-    expect(await h.reportNavigation({ url: 'https://x.com/adaokafor', profile: profile('adaokafor') }, ctx(3))).toEqual({ known: true });
+    expect(await h.reportNavigation({ url: 'https://x.com/adaokafor', profile: profile('adaokafor') }, ctx(3))).toEqual({
+      known: true, recognize: true, badges: true,
+    });
     expect(badges.get(3)?.known).toBe(true);
-    expect(await h.reportNavigation({ url: 'https://x.com/jordan', profile: profile('jordan') }, ctx(3))).toEqual({ known: false });
+    expect(await h.reportNavigation({ url: 'https://x.com/jordan', profile: profile('jordan') }, ctx(3))).toMatchObject({ known: false });
     expect(badges.get(3)?.known).toBe(false);
-    expect(await h.reportNavigation({ url: 'https://x.com/home', profile: null }, ctx(3))).toEqual({ known: false });
+    expect(await h.reportNavigation({ url: 'https://x.com/home', profile: null }, ctx(3))).toMatchObject({ known: false });
   });
 
   it('recognises a profile by an upgraded identity (numeric id) reported after the URL one', async () => {
@@ -61,7 +78,7 @@ describe('background handlers', () => {
     });
     const h = setup();
     const upgraded = { identities: [{ platform: 'x' as const, handle: 'renamed' }, { platform: 'x' as const, handle: 'id:99' }], displayName: 'Ada' };
-    expect(await h.reportNavigation({ url: 'https://x.com/renamed', profile: upgraded }, ctx(4))).toEqual({ known: true });
+    expect(await h.reportNavigation({ url: 'https://x.com/renamed', profile: upgraded }, ctx(4))).toMatchObject({ known: true });
   });
 
   it('gives the popup the reported profile of its tab, re-resolved against the store', async () => {
@@ -82,9 +99,10 @@ describe('background handlers', () => {
       url: 'https://twitter.com/AdaOkafor/status/1',
       profile: profile('adaokafor'),
       constituentId: 'local:1',
+      focus: null,
     });
     urls.set(2, 'https://example.org/');
-    expect(await h.getTabProfile({ tabId: 2 }, ctx(0))).toEqual({ url: 'https://example.org/', profile: null, constituentId: null });
+    expect(await h.getTabProfile({ tabId: 2 }, ctx(0))).toEqual({ url: 'https://example.org/', profile: null, constituentId: null, focus: null });
   });
 
   it('creates a constituent from a profile and links it in one step', async () => {
@@ -98,5 +116,42 @@ describe('background handlers', () => {
   it('answers batched lookups with the known keys only', async () => {
     const h = setup();
     expect(await h.lookupIdentities({ keys: ['x:nobody', 'x:adaokafor'] }, ctx(1))).toEqual({ known: ['x:adaokafor'] });
+  });
+
+  it('honours per-site switches: off, LinkedIn badges off by default, quiet mode', async () => {
+    const h = setup();
+    const linkedin = { identities: [{ platform: 'linkedin' as const, handle: 'ada' }], displayName: null };
+    expect(await h.reportNavigation({ url: 'https://www.linkedin.com/in/ada', profile: linkedin }, ctx(8, 'https://www.linkedin.com/in/ada'))).toEqual({
+      known: false, recognize: true, badges: false,
+    });
+    settings = parseSettings({ quiet: true });
+    expect(await h.reportNavigation({ url: 'https://x.com/adaokafor', profile: profile('adaokafor') }, ctx(8))).toEqual({
+      known: true, recognize: true, badges: false,
+    });
+    settings = parseSettings({ sites: { x: { recognize: false, badges: true } } });
+    expect(await h.reportNavigation({ url: 'https://x.com/adaokafor', profile: profile('adaokafor') }, ctx(8))).toEqual({
+      known: false, recognize: false, badges: false,
+    });
+    expect(badges.get(8)?.known).toBe(false);
+    expect(session.has('tab:8')).toBe(false);
+  });
+
+  it('remembers whose badge was clicked so the panel opens on them, until the tab navigates', async () => {
+    const h = setup();
+    urls.set(9, 'https://x.com/home');
+    await h.reportNavigation({ url: 'https://x.com/home', profile: null }, ctx(9));
+    await h.openPanel({ key: 'x:adaokafor' }, ctx(9));
+    expect(await h.getTabProfile({ tabId: 9 }, ctx(0))).toMatchObject({ focus: { platform: 'x', handle: 'adaokafor' } });
+    await h.reportNavigation({ url: 'https://x.com/home', profile: null }, ctx(9));
+    expect(await h.getTabProfile({ tabId: 9 }, ctx(0))).toMatchObject({ focus: null });
+  });
+
+  it("records selector health by the sending page's platform and syncs Mastodon servers", async () => {
+    const h = setup();
+    await h.reportHealth({ url: 'https://x.com/jack/status/1', missing: ['tweet-author'] }, ctx(1, 'https://x.com/jack/status/1'));
+    expect(health).toEqual([['x', ['tweet-author']]]);
+    settings = parseSettings({ mastodonInstances: ['social.example.org'] });
+    expect(await h.syncMastodonInstances({}, ctx(0))).toEqual({ hosts: ['social.example.org'] });
+    expect(registered).toEqual(['social.example.org']);
   });
 });

@@ -16,6 +16,7 @@ export function Panel({ tabId, subscribe }: { tabId: number | null; subscribe?: 
   const [tab, setTab] = useState<TabProfile | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [opened, setOpened] = useState<string | null>(null);
+  const [dismissedFocus, setDismissedFocus] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     const reply = await send('getTabProfile', { tabId });
@@ -34,8 +35,11 @@ export function Panel({ tabId, subscribe }: { tabId: number | null; subscribe?: 
     return subscribe?.(() => void load());
   }, [load, subscribe]);
 
+  // A badge clicked in the page names the person to show; otherwise the page's profile.
+  const focusKey = tab?.focus ? `${tab.focus.platform}:${tab.focus.handle}` : null;
+  const focused = tab?.focus && focusKey !== dismissedFocus ? tab.focus : null;
   // Watch the store, not the reply: linking or creating flips this view to the card at once.
-  const identities = tab?.profile?.identities ?? null;
+  const identities = focused ? [focused] : (tab?.profile?.identities ?? null);
   const match = useLiveQuery(
     async () => (identities ? ((await constituentForIdentities(db(), identities))?.id ?? null) : null),
     [JSON.stringify(identities)],
@@ -47,7 +51,17 @@ export function Panel({ tabId, subscribe }: { tabId: number | null; subscribe?: 
   const channel = tab.profile?.identities[0]?.platform ?? null;
   // Keyed by person, so a half-written note never carries over to the next profile.
   if (opened) return <ConstituentView key={opened} id={opened} channel={null} pageUrl={null} onBack={() => setOpened(null)} />;
-  if (match) return <ConstituentView key={match} id={match} channel={channel} pageUrl={tab.url} />;
+  if (match) {
+    return (
+      <ConstituentView
+        key={match}
+        id={match}
+        channel={channel}
+        pageUrl={focused ? null : tab.url}
+        onBack={focused ? () => setDismissedFocus(focusKey) : undefined}
+      />
+    );
+  }
   if (tab.profile) return <UnknownProfile key={tab.url ?? ''} profile={tab.profile} url={tab.url} />;
   return <Home onOpen={setOpened} />;
 }

@@ -5,9 +5,24 @@ import { loadDemoData } from '../../demo/data';
 import { exportCsv } from '../../import/export-csv';
 import { db } from '../../store/db';
 import { useLiveQuery } from '../hooks';
+import { HealthSection } from './HealthSection';
 import { ImportSection } from './ImportSection';
+import { SitesSection } from './SitesSection';
+
+function useSettings(): [Settings | null, (next: Settings) => Promise<void>] {
+  const [settings, setSettings] = useState<Settings | null>(null);
+  useEffect(() => {
+    void browser.storage.local.get('settings').then(({ settings: raw }) => setSettings(parseSettings(raw)));
+  }, []);
+  const save = async (next: Settings) => {
+    setSettings(next);
+    await browser.storage.local.set({ settings: next });
+  };
+  return [settings, save];
+}
 
 export function Options() {
+  const [settings, save] = useSettings();
   const counts = useLiveQuery(async () => {
     const d = db();
     const [constituents, identities, interactions] = await Promise.all([d.constituents.count(), d.identities.count(), d.interactions.count()]);
@@ -38,7 +53,9 @@ export function Options() {
       </section>
 
       <ImportSection />
-      <ProfileSection />
+      {settings && <SitesSection settings={settings} save={save} />}
+      <HealthSection />
+      {settings && <ProfileSection settings={settings} save={save} />}
 
       <section class="panel" aria-labelledby="crm-heading">
         <h2 id="crm-heading">CRM</h2>
@@ -97,13 +114,9 @@ function DemoButton() {
   );
 }
 
-function ProfileSection() {
-  const [settings, setSettings] = useState<Settings | null>(null);
+function ProfileSection({ settings, save }: { settings: Settings; save: (next: Settings) => Promise<void> }) {
+  const [name, setName] = useState(settings.userName);
   const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    void browser.storage.local.get('settings').then(({ settings: raw }) => setSettings(parseSettings(raw)));
-  }, []);
-  if (!settings) return null;
   return (
     <section class="panel" aria-labelledby="you-heading">
       <h2 id="you-heading">You</h2>
@@ -111,18 +124,18 @@ function ProfileSection() {
         class="row"
         onSubmit={(e) => {
           e.preventDefault();
-          void browser.storage.local.set({ settings }).then(() => setSaved(true));
+          void save({ ...settings, userName: name.trim() }).then(() => setSaved(true));
         }}
       >
         <label class="field grow">
           <span>Your name (shown on what you log)</span>
           <input
             type="text"
-            value={settings.userName}
+            value={name}
             maxLength={120}
             onInput={(e) => {
               setSaved(false);
-              setSettings({ ...settings, userName: e.currentTarget.value });
+              setName(e.currentTarget.value);
             }}
           />
         </label>
