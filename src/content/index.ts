@@ -4,6 +4,7 @@
 import { browser, send } from '../browser';
 import { identityKey } from '../identity';
 import { siteFor } from '../sites';
+import { detectMastodonAt, isMastodonDocument, mastodonSite } from '../sites/mastodon';
 import type { PageProfile, SiteAdapter } from '../sites/types';
 import { createLookup } from './lookup';
 import { waitFor, watchNavigation } from './navigation';
@@ -75,7 +76,15 @@ function scheduleHealthCheck(site: SiteAdapter, url: URL, signal: AbortSignal): 
   signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
 }
 
-const site = siteFor(location.href);
+/**
+ * Our site for this page: a built-in host, or one of the user's own Mastodon servers (the only
+ * other hosts we are registered on), confirmed by the Mastodon web app's markers.
+ */
+function siteForPage(): SiteAdapter | null {
+  return siteFor(location.href) ?? (isMastodonDocument(document) ? { ...mastodonSite, detect: detectMastodonAt } : null);
+}
+
+const site = siteForPage();
 if (site) {
   try {
     start(site);

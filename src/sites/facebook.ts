@@ -1,6 +1,21 @@
 import type { Identity } from '../identity';
-import type { PageProfile, SiteAdapter } from './types';
+import type { AuthorLink, PageProfile, Probe, SiteAdapter } from './types';
 import { DIGITS, enc, identity, segments, words } from './url';
+import { linked, within } from './x';
+
+// Author-link anchors. Real captures are Pages and one classic post (shared/fixtures/pages/facebook,
+// SOURCES.md); comments have no real capture and are modelled in tests/fixtures/sites/facebook/comments.html.
+const SEL = {
+  // Post header: Comet `[role=article] h2 strong a` (page-heymeedan-comet-loggedout,
+  // page-koptisch-arabic-comet-loggedout); classic `[role=article] h5 a` (post-littlemix-pfbid-classic-loggedout).
+  // h3/h4 are the other Comet header levels (shared and group posts). First profile link per heading:
+  // "X is with Y" / "X is at <Page>" follow the author there.
+  heading: ['h2', 'h3', 'h4', 'h5'].map((h) => `[role="article"] ${h} a[href]`).join(),
+  // Comment author: Comet links the commenter as `/<vanity>?comment_id=…` (name and avatar; the avatar
+  // is aria-hidden). Mentions inside the comment text carry no comment_id. comments.html
+  comment: '[role="article"] a[href*="comment_id="]:not([aria-hidden="true"])',
+  article: '[role="article"]',
+};
 
 // sites.md §2 Facebook "Reserved segments": danbooru + danboorutools + Mask + observed routes.
 // `people`, `pages`, `pg`, `p` and `profile` are id/vanity routes handled before this check;
@@ -142,6 +157,48 @@ function fromDocument(doc: Document, url: URL): PageProfile | null {
   return { identities, displayName: name?.trim() || null };
 }
 
+// A profile's own page, not one of its sub-pages: the timestamp link of a post or comment
+// (`/<vanity>/posts/…`, `/<vanity>/videos/…?comment_id=`) names the page owner, not the writer.
+const ROOT_LENGTH: Record<string, number> = { people: 3, pages: 3, profile: 2, p: 2, pg: 2 };
+
+function profileLink(a: Element, base: URL): Identity | null {
+  const href = a.getAttribute('href');
+  const who = linked(href, base, facebookSite);
+  const s = who && segments(new URL(href ?? '', base));
+  return s && s.length === (ROOT_LENGTH[s[0]?.toLowerCase() ?? ''] ?? 1) ? who : null;
+}
+
+/**
+ * Post authors (first profile link of each article heading) and comment authors (first
+ * `comment_id` profile link of each comment article). Hashtags and groups detect as null,
+ * `l.facebook.com` shims are another host, and the viewer's own shortcut and the comment
+ * composer sit outside headings and carry no comment_id.
+ */
+function authorLinks(root: ParentNode, url: URL): AuthorLink[] {
+  const out: AuthorLink[] = [];
+  const done = new Set<Element>();
+  for (const a of within(root, `${SEL.heading},${SEL.comment}`)) {
+    // One author per heading, and one per comment article (replies are articles of their own).
+    const owner = a.closest('h2,h3,h4,h5') ?? a.closest(SEL.article);
+    if (!owner || done.has(owner)) continue;
+    const who = profileLink(a, url);
+    if (who) {
+      done.add(owner);
+      out.push({ element: a, identity: who });
+    }
+  }
+  return out;
+}
+
+const probes: Probe[] = [
+  {
+    // A post permalink renders its post as an article with the author in a heading.
+    name: 'post-author',
+    selector: SEL.heading,
+    expectedOn: (url) => segments(url)?.[1]?.toLowerCase() === 'posts',
+  },
+];
+
 export const facebookSite: SiteAdapter = {
   platform: 'facebook',
   hosts: [
@@ -151,6 +208,8 @@ export const facebookSite: SiteAdapter = {
   ],
   detect,
   fromDocument,
+  authorLinks,
+  probes,
   profileUrl: (handle) =>
     handle.startsWith('id:')
       ? `https://www.facebook.com/profile.php?id=${enc(handle.slice(3))}`

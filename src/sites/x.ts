@@ -1,6 +1,80 @@
 import type { Identity } from '../identity';
-import type { PageProfile, SiteAdapter } from './types';
+import type { AuthorLink, PageProfile, Probe, SiteAdapter } from './types';
 import { DIGITS, enc, identity, segments, words } from './url';
+
+// Author-link anchors (sites.md §5 X), each checked against the saved pages named beside it
+// (shared/fixtures/pages/x, SOURCES.md) and tests/fixtures/sites/x/timeline.html.
+const SEL = {
+  // Tweet header: display-name link, @handle link, then the time/status link. Quoted tweets have
+  // the same block without any link (the quote is one `div[role=link]`).
+  // home-timeline-loggedin-regenerate, status-bigtechalert-loggedout, status-badlogicgames-quote-loggedout
+  tweet: '[data-testid="User-Name"]',
+  // "Who to follow" / followers / search-people rows. home-timeline-loggedin-regenerate
+  cell: '[data-testid="UserCell"]',
+  // Hover card, a portal under #layers (sites.md §5). No saved capture: timeline.html fixture only.
+  card: '[data-testid="HoverCard"]',
+  // Avatar wrapper inside rows/cards, `UserAvatar-Container-<handle>`. home-timeline-loggedin-regenerate
+  avatar: '[data-testid^="UserAvatar-Container"]',
+  // Profile JSON-LD and header (sites.md §3). profile-kikobeats-loggedout, profile-javilop-loggedout
+  ld: 'script[data-testid="UserProfileSchema-test"]',
+  header: '[data-testid="UserName"]',
+};
+const BOXES = `${SEL.tweet},${SEL.cell},${SEL.card}`;
+
+// TODO(2026-11-22): the helpers below are shared by the adapters in this folder; move them to
+// url.ts once the concurrent site work there has landed.
+type Site = Pick<SiteAdapter, 'hosts' | 'detect'>;
+
+/**
+ * Elements matching `selector` in `root`, plus `root`'s own nearest match (itself or an ancestor),
+ * so a re-rendered subtree inside a tweet or the link element alone is still recognised.
+ */
+export function within(root: ParentNode, selector: string): Element[] {
+  const found = [...root.querySelectorAll(selector)];
+  const up = (root as Partial<Element>).closest?.(selector);
+  if (up && !found.includes(up)) found.unshift(up);
+  return found;
+}
+
+/**
+ * The profile `href` points at by `site`'s own URL contract. Relative hrefs resolve against the
+ * page URL (never `a.href`, whose document base can differ); other hosts and redirect shims
+ * (`l.facebook.com`, `t.co`) are not the site's; in-page `#` links are nobody. With `depth`, only
+ * a link to the profile page itself counts (`/@u`, not the timestamp link `/@u/post/<id>`).
+ */
+export function linked(href: string | null | undefined, base: URL, site: Site, depth?: number): Identity | null {
+  if (!href || href[0] === '#') return null;
+  try {
+    const u = new URL(href, base);
+    return site.hosts.includes(u.hostname) && (!depth || segments(u)?.length === depth) ? site.detect(u) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An attribute of the first match, `content` by default (meta tags). */
+export const attr = (doc: ParentNode, selector: string, name = 'content'): string | null =>
+  doc.querySelector(selector)?.getAttribute(name) ?? null;
+
+// `Name (@user) • Instagram…`, `Name (@user) • Threads…`, `Name (@user) | TikTok` (title, og:title)
+// and `… from Name (@user)` (Instagram og:description).
+const AT = /(?:.* from |^)(.*?) ?\(@([\w.]{1,30})\)/;
+
+/**
+ * sites.md §3 for the `(@user)` sites: the title/og:title/og:description handle, then
+ * canonical/og:url. The <head> can be left over from an earlier page, so each counts only when it
+ * names `want`, the URL's own identity; anything else is "not (yet)", never "someone else".
+ */
+export function fromHead(doc: Document, url: URL, site: Site, want: Identity): PageProfile | null {
+  const texts = [doc.title, attr(doc, 'meta[property="og:title"]'), attr(doc, 'meta[property="og:description"]')];
+  for (const text of texts) {
+    const m = AT.exec(text ?? '');
+    if (m?.[2]?.toLowerCase() === want.handle) return { identities: [want], displayName: m[1]?.trim() || null };
+  }
+  const heads = [attr(doc, 'link[rel="canonical"]', 'href'), attr(doc, 'meta[property="og:url"]')];
+  const named = heads.some((h) => linked(h, url, site)?.handle === want.handle);
+  return named ? { identities: [want], displayName: null } : null;
+}
 
 // sites.md §2 X "Reserved first segments": union of the Mask, nitter and danbooru lists plus the
 // observed routes the notes add. `i` and `intent` are routes with their own rules below.
@@ -61,7 +135,7 @@ function fromDocument(doc: Document, url: URL): PageProfile | null {
   if (!want) return null;
   const wantId = want.handle.startsWith('id:') ? want.handle.slice(3) : null;
 
-  const ld = doc.querySelector('script[data-testid="UserProfileSchema-test"]');
+  const ld = doc.querySelector(SEL.ld);
   if (ld) {
     let person: LdPerson | undefined;
     try {
@@ -83,7 +157,7 @@ function fromDocument(doc: Document, url: URL): PageProfile | null {
 
   // Header block: decided by the header alone, because after pushState the title can already name
   // the new profile while the old header is still on screen.
-  const header = doc.querySelector('[data-testid="UserName"]');
+  const header = doc.querySelector(SEL.header);
   if (header) {
     const spans = [...header.querySelectorAll('span')];
     const own = spans.some((span) => {
@@ -98,11 +172,60 @@ function fromDocument(doc: Document, url: URL): PageProfile | null {
   return { identities: [want], displayName: m[1]?.trim() || null };
 }
 
+/**
+ * One entry per tweet (its display-name link; the @handle and time links repeat the author), per
+ * list row and per hover card. Quoted tweets count: their author wrote the quoted text, and the
+ * block shows them by name. A quote has no profile link, so its entry is the `@handle` span and the
+ * identity comes from that text. Mentions (`tweetText`), "X reposted" (`socialContext`) and the
+ * viewer's own `AppTabBar_Profile_Link` / `SideNav_AccountSwitcher_Button` sit outside these
+ * blocks and are never looked at.
+ */
+function authorLinks(root: ParentNode, url: URL): AuthorLink[] {
+  const out: AuthorLink[] = [];
+  for (const box of within(root, BOXES)) {
+    let element: Element | null | undefined;
+    let who: Identity | null = null;
+    if (box.matches(SEL.tweet)) {
+      element = box.querySelector('a[href]');
+      if (element) who = linked(element.getAttribute('href'), url, xSite);
+      else {
+        // Quoted tweet: the last `@handle` span (a display name may itself start with `@`).
+        for (const span of box.querySelectorAll('span')) {
+          const text = span.textContent ?? '';
+          const h = text[0] === '@' && !span.firstElementChild ? screenName(text) : null;
+          if (h) [element, who] = [span, x(h)];
+        }
+      }
+    } else if (!box.querySelector(SEL.tweet)) {
+      // Row or card: the first link outside the avatar is the name (bio mentions and "followed by"
+      // links come after it).
+      for (const a of box.querySelectorAll('a[href]')) {
+        if (a.closest(SEL.avatar)) continue;
+        [element, who] = [a, linked(a.getAttribute('href'), url, xSite)];
+        break;
+      }
+    }
+    if (element && who) out.push({ element, identity: who });
+  }
+  return out;
+}
+
+const probes: Probe[] = [
+  {
+    // Every rendered tweet detail page shows its author's header block.
+    name: 'tweet-author',
+    selector: SEL.tweet,
+    expectedOn: (url) => segments(url)?.[1] === 'status',
+  },
+];
+
 export const xSite: SiteAdapter = {
   platform: 'x',
   hosts: ['x.com', 'twitter.com'].flatMap((d) => [d, `www.${d}`, `mobile.${d}`, `m.${d}`]),
   detect,
   fromDocument,
+  authorLinks,
+  probes,
   profileUrl: (handle) =>
     handle.startsWith('id:') ? `https://x.com/i/user/${enc(handle.slice(3))}` : `https://x.com/${enc(handle)}`,
 };
