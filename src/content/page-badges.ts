@@ -1,7 +1,7 @@
 // Puts a badge host after every author link on the page and shows the badge on known people.
 import { identityKey } from '../identity';
 import type { SiteAdapter } from '../sites/types';
-import { createBadge, HOST_TAG, type Badge } from './badge';
+import { badgeSlot, createBadge, HOST_TAG, type Badge } from './badge';
 import type { Lookup } from './lookup';
 import { observeSubtrees } from './scanner';
 
@@ -26,10 +26,11 @@ export function createPageBadges(
   const byHost = new WeakMap<Element, Badge>();
   const waiting = new Map<string, Set<Badge>>();
 
-  function wait(badge: Badge) {
+  /** Shows the cached answer, or queues the question; `keep` leaves the badge as is meanwhile. */
+  function wait(badge: Badge, keep = false) {
     const known = lookup.get(badge.key);
     if (known !== undefined) return badge.show(known);
-    badge.show(false);
+    if (!keep) badge.show(false);
     let set = waiting.get(badge.key);
     if (!set) waiting.set(badge.key, (set = new Set()));
     set.add(badge);
@@ -48,7 +49,7 @@ export function createPageBadges(
       const badge = makeBadge(key, onOpen);
       badges.set(element, badge);
       byHost.set(badge.host, badge);
-      element.after(badge.host);
+      badgeSlot(element).append(badge.host);
       wait(badge);
     }
   }
@@ -67,7 +68,7 @@ export function createPageBadges(
       lookup.clear();
       for (const host of document.querySelectorAll(HOST_TAG)) {
         const badge = byHost.get(host);
-        if (badge) wait(badge);
+        if (badge) wait(badge, true); // no flicker: keep what it shows until the answer
       }
     },
   };

@@ -23,7 +23,7 @@ export function observeSubtrees(scan: (root: ParentNode) => void, signal: AbortS
     while (queue.length > 0 && !signal.aborted) {
       const root = queue.shift()!;
       if (root === document || (root as Node).isConnected) scan(root);
-      if (performance.now() - started > SLICE_MS && deadline.timeRemaining() < 1) break;
+      if (performance.now() - started > SLICE_MS || deadline.timeRemaining() < 1) break;
     }
     if (queue.length > 0 && !signal.aborted) schedule();
   };

@@ -34,7 +34,7 @@ export const sites: readonly SiteAdapter[] = [
 // punycoded homoglyphs) and unlisted subdomains simply miss the map.
 const byHost = new Map<string, SiteAdapter>();
 for (const site of sites) for (const host of site.hosts) byHost.set(host, site);
-const byPlatform = new Map<Platform, SiteAdapter>(sites.map((site) => [site.platform, site]));
+const byPlatform = (platform: Platform | undefined): SiteAdapter | undefined => sites.find((site) => site.platform === platform);
 
 /** §1 rule 1: WHATWG parse with no base; only http(s). */
 function parse(input: string): URL | null {
@@ -60,7 +60,7 @@ export function detect(url: string): Identity | null {
 
 /** A URL that opens `identity`'s profile. */
 export function profileUrl(identity: Identity): string {
-  const site = byPlatform.get(identity.platform);
+  const site = byPlatform(identity.platform);
   if (!site) throw new Error(`unknown platform ${identity.platform}`);
   return site.profileUrl(identity.handle);
 }
@@ -88,7 +88,7 @@ export function canonicalizeProfile(input: string, platformHint?: Platform): Ide
     const found = detect(url);
     return found && (!platformHint || found.platform === platformHint) ? found : null;
   }
-  const site = platformHint && byPlatform.get(platformHint);
+  const site = platformHint && byPlatform(platformHint);
   if (!site) return null;
   let handle = cell.replace(/^@/, '');
   // Only one `@` is optional (§1 x rule); adapters that take `/@name` paths must not strip a second.

@@ -1,23 +1,32 @@
 import type { Identity } from '../identity';
-import type { AuthorLink, PageProfile, SiteAdapter } from './types';
-import { atName, enc, identity, segments } from './url';
+import { attr, authors, named, q, site } from './dom';
+import type { PageProfile, SiteAdapter } from './types';
+import { atName, enc, identity, lower, lowered } from './url';
 
 // No real Mastodon page was found (shared/fixtures/pages/SOURCES.md), so every selector here comes
 // from mastodon/mastodon's web UI source (file named beside it) and is exercised by
 // tests/fixtures/sites/mastodon/*.html, which model that markup.
-const SEL = {
+// A `const enum`: esbuild writes each selector where it is used, so the names cost no bytes.
+const enum SEL {
   // Author name links, each wrapping avatar + display name, href `/@acct`:
   // timeline/thread statuses (components/status/legacy/header.tsx LinkedDisplayName),
   // the focused status (features/status/components/detailed_status), account rows in
   // follower/search lists (components/account.tsx) and the hover card (hover_card_account.tsx).
-  author: 'a.status__display-name,a.detailed-status__display-name,a.account__display-name,a.hover-card__name',
+  author = 'a.status__display-name,a.detailed-status__display-name,a.account__display-name,a.hover-card__name',
+  // A status permalink always renders the focused status' author (detailed_status.tsx; health probe).
+  status = 'a.detailed-status__display-name',
   // Not authors: "X boosted" / "Replied to X" (status/prepend.tsx uses `status__display-name muted`)
   // and mentions inside the post text (`a.mention` in `.status__content`).
-  context: '.status__prepend,.status__content',
+  context = '.status__prepend,.status__content',
   // Any host serving the Mastodon web app (app/views/shared/_web_app.html.haml).
-  app: 'div#mastodon[data-props]',
-  state: 'script#initial-state',
-} as const;
+  app = 'div#mastodon[data-props]',
+  state = 'script#initial-state',
+  // The server-rendered profile head (accounts/show.html.haml).
+  profile = 'meta[property="og:type"][content="profile"]',
+  actor = 'link[rel="alternate"][type="application/activity+json"]',
+}
+
+const STATE: string = SEL.state;
 
 /** §1: the built-in instance list is a project decision; other instances need user config + DOM (§3). */
 export const MASTODON_HOSTS: readonly string[] = (
@@ -25,59 +34,31 @@ export const MASTODON_HOSTS: readonly string[] = (
   'mastodon.world techhub.social universeodon.com mastodon.art chaos.social sigmoid.social mathstodon.xyz ' +
   'ioc.exchange toot.community social.vivaldi.net mstdn.jp pawoo.net baraag.net'
 ).split(' ');
-const BUILT_IN: ReadonlySet<string> = new Set(MASTODON_HOSTS);
 
 // mastodon/mastodon app/models/account.rb USERNAME_RE (§2), applied after lowercasing.
 const USER = /^[a-z0-9_]+(?:[.-]+[a-z0-9_]+)*$/;
 const DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** `user` or `user@domain` → canonical `user@domain`; a local account takes the page host (§1). */
-export function acct(raw: string | null | undefined, host: string): string | null {
-  if (!raw) return null;
-  const [user = '', domain = host, ...rest] = raw.toLowerCase().split('@');
-  return !rest.length && USER.test(user) && DOMAIN.test(domain) ? `${user}@${domain}` : null;
-}
+export const acct = (raw: string | null | undefined, host: string): string | null => {
+  const [user = '', domain = host, ...rest] = lower(raw)?.split('@') ?? [];
+  return raw && !rest.length && USER.test(user) && DOMAIN.test(domain) ? `${user}@${domain}` : null;
+};
 
 /** §1 forms /@u, /@u@d, /users/u, /web/@u (plus sub-pages): the raw `u` or `u@d`, or null. */
-function account(url: URL): string | null {
-  const s = segments(url);
-  if (!s) return null;
-  const [first, second] = s.map((p) => p.toLowerCase());
+const account = (url: URL): string | null => {
+  const [first, second] = lowered(url);
   return first === 'users' ? (second?.includes('@') ? null : second ?? null) : atName(first === 'web' ? second : first);
-}
+};
 
 /**
  * The §1 Mastodon path rules on ANY host: for instances the user added or the page proved to be
  * Mastodon (`isMastodonDocument`). `/@user` on host h is `user@h`; `/@user@other.domain` keeps its domain.
  */
-export function detectMastodonAt(url: URL): Identity | null {
-  return identity('mastodon', acct(account(url), url.hostname));
-}
+export const detectMastodonAt = (url: URL): Identity | null => identity('mastodon', acct(account(url), url.hostname));
 
 /** True when `doc` is served by the Mastodon web app (§3: the app holder plus its initial state). */
-export function isMastodonDocument(doc: Document): boolean {
-  return !!doc.querySelector(SEL.app) && !!doc.querySelector(SEL.state);
-}
-
-/**
- * Author links on any Mastodon host. Links to another host are skipped: 4.x links every account
- * as `/@acct` on the page's own host, and a foreign host is not known to be Mastodon.
- */
-function authorLinks(root: ParentNode, url: URL): AuthorLink[] {
-  const out: AuthorLink[] = [];
-  for (const a of [...((root as Element).matches?.(SEL.author) ? [root as Element] : []), ...root.querySelectorAll(SEL.author)]) {
-    const href = a.getAttribute('href');
-    if (!href || a.closest(SEL.context)) continue;
-    try {
-      const u = new URL(href, url);
-      const id = u.hostname === url.hostname && detectMastodonAt(u);
-      if (id) out.push({ element: a, identity: id });
-    } catch {
-      // unparseable href: not a link to anyone
-    }
-  }
-  return out;
-}
+export const isMastodonDocument = (doc: Document): boolean => !!q(doc, SEL.app) && !!q(doc, STATE);
 
 /**
  * §3 Mastodon: the profile named by the title `Name (@user@domain) - Site` (accounts/show.html.haml;
@@ -87,44 +68,45 @@ function authorLinks(root: ParentNode, url: URL): AuthorLink[] {
  * `/@user` URL means `user@<LOCAL_DOMAIN>`, and the web app's initial state carries LOCAL_DOMAIN as
  * `meta.domain` (its first few KB are enough).
  */
-function fromDocument(doc: Document, url: URL): PageProfile | null {
+const fromDocument = (doc: Document, url: URL): PageProfile | null => {
   const raw = account(url);
   const local = !raw?.includes('@');
-  const domain = local && /"domain":"([a-z0-9.-]+)"/i.exec(doc.querySelector(SEL.state)?.textContent?.slice(0, 4000) ?? '')?.[1];
+  const domain = local && /"domain":"([a-z0-9.-]+)"/i.exec(q(doc, STATE)?.textContent?.slice(0, 4000) ?? '')?.[1];
   const want = acct(raw, domain || url.hostname);
-  if (!want) return null;
   const title = doc.title.trim();
   const m = / \(@([^()\s]+)\)(?: - .*)?$/s.exec(title);
-  const actor = local && doc.querySelector('meta[property="og:type"][content="profile"]')
-    ? doc.querySelector('link[rel="alternate"][type="application/activity+json"]')?.getAttribute('href')
+  const actor = local && q(doc, SEL.profile) ? attr(doc, SEL.actor, 'href') : null;
+  return want &&
+    (lower(m?.[1]) === want || lower(actor) === `https://${url.hostname}/users/${want.split('@')[0]}`)
+    ? named('mastodon', [want], m && title.slice(0, m.index).trim())
     : null;
-  const shown = m?.[1]?.toLowerCase() === want || actor?.toLowerCase() === `https://${url.hostname}/users/${want.split('@')[0]}`;
-  return shown
-    ? { identities: [{ platform: 'mastodon', handle: want }], displayName: (m && title.slice(0, m.index).trim()) || null }
-    : null;
-}
+};
 
 export const mastodonSite: SiteAdapter = {
-  platform: 'mastodon',
-  hosts: MASTODON_HOSTS,
-  detect: (url) => (BUILT_IN.has(url.hostname) ? detectMastodonAt(url) : null),
-  fromDocument,
-  authorLinks,
-  probes: [
-    {
-      // A status permalink always renders the focused status' author (detailed_status.tsx).
-      name: 'mastodon-status-author',
-      selector: 'a.detailed-status__display-name',
-      expectedOn: (url) => /^\/@[^/]+\/\d+\/?$/.test(url.pathname),
+  ...site(
+    'mastodon',
+    MASTODON_HOSTS,
+    (url) => (MASTODON_HOSTS.includes(url.hostname) ? detectMastodonAt(url) : null),
+    fromDocument,
+    /**
+     * Author links on any Mastodon host. Links to another host are skipped: 4.x links every account
+     * as `/@acct` on the page's own host, and a foreign host is not known to be Mastodon.
+     */
+    (root, url) =>
+      authors(root, url, SEL.author, { hosts: [url.hostname], detect: detectMastodonAt }, (a) => !a.closest(SEL.context), 0, 1),
+    (handle) => {
+      const at = handle.lastIndexOf('@');
+      const domain = handle.slice(at + 1);
+      // Only a validated domain becomes a host: a CRM value must not be able to point us anywhere.
+      return at > 0 && DOMAIN.test(domain)
+        ? `https://${domain}/@${enc(handle.slice(0, at))}`
+        : `https://mastodon.social/@${enc(handle)}`;
     },
-  ],
-  profileUrl: (handle) => {
-    const at = handle.lastIndexOf('@');
-    const user = handle.slice(0, at);
-    const domain = handle.slice(at + 1);
-    // Only a validated domain becomes a host: a CRM value must not be able to point us anywhere.
-    return at > 0 && DOMAIN.test(domain)
-      ? `https://${domain}/@${enc(user)}`
-      : `https://mastodon.social/@${enc(handle)}`;
-  },
+    'mastodon-status-author',
+    SEL.status,
+    (url) => /^\/@[^/]+\/\d+\/?$/.test(url.pathname),
+  ),
+  // Not behind `detect`: the content script also runs it on the user's own instances, where it
+  // swaps `detect` for `detectMastodonAt`.
+  fromDocument,
 };

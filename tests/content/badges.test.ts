@@ -119,7 +119,7 @@ describe('page badges', () => {
     await tick(10);
     const hosts = [...document.querySelectorAll(HOST_TAG)];
     expect(hosts).toHaveLength(3);
-    expect(hosts.map((h) => h.previousElementSibling?.textContent)).toEqual(['ada', 'bob', 'ada']);
+    expect(hosts.map((h) => h.parentElement?.getAttribute('href'))).toEqual(['/u/ada', '/u/bob', '/u/ada']);
     expect(hosts.map((h) => shown.get(h)!.known)).toEqual([true, false, true]);
     expect(ask).toHaveBeenCalledTimes(1);
 
@@ -152,5 +152,19 @@ describe('page badges', () => {
     document.body.append(post('late'));
     await tick(80);
     expect(document.querySelectorAll(HOST_TAG)).toHaveLength(0);
+  });
+});
+
+describe('badge slot', () => {
+  it("goes inside the link, through single wrappers, to the element that lays out the name", async () => {
+    const { badgeSlot } = await import('../../src/content/badge');
+    document.body.innerHTML = [
+      '<a id="x" href="/ada"><div><div id="row"><div><span>Ada</span></div><div><svg></svg></div></div></div></a>',
+      '<a id="plain" href="/bob">Bob</a>',
+      '<a id="img" href="/cy"><img alt=""></a>',
+    ].join('');
+    expect(badgeSlot(document.getElementById('x')!).id).toBe('row');
+    expect(badgeSlot(document.getElementById('plain')!).id).toBe('plain');
+    expect(badgeSlot(document.getElementById('img')!).id).toBe('img');
   });
 });

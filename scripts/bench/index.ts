@@ -1,0 +1,53 @@
+// `npm run bench` (builds first): measures Kindred and writes bench/results.json
+// (`{ machine, date, <section>: {...} }`), printing a table per section. Never asserts timings.
+//   npm run bench                   all sections, 5 repetitions
+//   npm run bench -- --quick        fewer repetitions (2)
+//   npm run bench -- --only content one section
+// Later issues add sections: write scripts/bench/<name>.ts exporting a runner with the same
+// shape as runContent and list it in SECTIONS; each run replaces only its own key in the file.
+import { relative } from 'node:path';
+import { runContent } from './content';
+import { repoRoot } from '../lib/harness';
+import { machine, resultsFile, writeResults, type BenchOptions } from './lib';
+
+type Section = (options: BenchOptions) => Promise<{ results: unknown; table: string }>;
+
+const SECTIONS: Record<string, Section> = {
+  content: runContent,
+};
+
+function parseArgs(argv: string[]): { quick: boolean; only: string[] } {
+  const quick = argv.includes('--quick');
+  const only: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--only' && argv[i + 1]) only.push(...argv[++i]!.split(','));
+    else if (arg.startsWith('--only=')) only.push(...arg.slice(7).split(','));
+  }
+  for (const name of only) if (!SECTIONS[name]) throw new Error(`Unknown section "${name}" (have: ${Object.keys(SECTIONS).join(', ')})`);
+  return { quick, only };
+}
+
+async function main(): Promise<void> {
+  const { quick, only } = parseArgs(process.argv.slice(2));
+  const options: BenchOptions = { quick, reps: quick ? 2 : 5, log: (line) => console.log(line) };
+  const m = machine();
+  console.log(`Kindred bench${quick ? ' (quick)' : ''}: ${m.cpu} × ${m.cores}, ${m.memoryGb} GB, ${m.os}, Node ${m.node}, ${m.chromium ?? 'chromium ?'}`);
+  const names = only.length > 0 ? only : Object.keys(SECTIONS);
+  const sections: Record<string, unknown> = {};
+  const tables: string[] = [];
+  for (const name of names) {
+    console.log(`\n== ${name} ==`);
+    const started = Date.now();
+    const { results, table } = await SECTIONS[name]!(options);
+    sections[name] = { ...(results as object), quick, elapsedMs: Date.now() - started };
+    tables.push(`== ${name} ==\n${table}`);
+  }
+  writeResults(sections);
+  console.log(`\n${tables.join('\n\n')}\n\nwrote ${relative(repoRoot, resultsFile)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
