@@ -53,7 +53,7 @@ export const valid = (rule: RegExp, raw: string | null | undefined, reserved?: R
 export const identity = (platform: Platform, handle: string | null | undefined | false): Identity | null =>
   handle && handle.length <= 200 ? { platform, handle } : null;
 
-/** The path segment after an `@` prefix (TikTok, Threads, YouTube, Mastodon), or null. */
+/** The path segment after an `@` prefix (TikTok, Threads, Mastodon), or null. */
 export const atName = (segment: string | undefined): string | null =>
   segment?.[0] === '@' ? segment.slice(1) : null;
 
