@@ -39,6 +39,7 @@ export interface Badge {
 export function createBadge(key: string, onOpen: (key: string) => void): Badge {
   const host = document.createElement(HOST_TAG);
   const root = host.attachShadow({ mode: 'closed' });
+  // The :host rule gives every host its size, so it is there from the start, known or not.
   const shared = sharedSheet();
   try {
     if (!shared) throw 0;
@@ -48,21 +49,34 @@ export function createBadge(key: string, onOpen: (key: string) => void): Badge {
     style.textContent = STYLE;
     root.append(style);
   }
-  const button = document.createElement('button');
-  button.hidden = true;
-  button.textContent = '✓';
-  button.title = 'Kindred: a constituent. Open their card';
-  root.append(button);
+  let button: HTMLButtonElement | null = null;
 
-  const badge: Badge = { host, key, show: (known) => void (button.hidden = !known) };
-  // The badge sits inside the page's own link or clickable row: keep the click ours.
-  const stop = (event: Event) => event.stopPropagation();
-  for (const type of ['mousedown', 'mouseup', 'pointerdown', 'pointerup']) button.addEventListener(type, stop);
-  button.addEventListener('click', (event) => {
-    event.preventDefault();
-    stop(event);
-    onOpen(badge.key);
-  });
+  // Most authors are not constituents: the button is only built the first time a badge shows,
+  // which keeps a timeline screen's worth of new hosts cheap (the closed root hides the difference).
+  const build = (): HTMLButtonElement => {
+    const b = document.createElement('button');
+    b.textContent = '✓';
+    b.title = 'Kindred: a constituent. Open their card';
+    // The badge sits inside the page's own link or clickable row: keep the click ours.
+    const stop = (event: Event) => event.stopPropagation();
+    for (const type of ['mousedown', 'mouseup', 'pointerdown', 'pointerup']) b.addEventListener(type, stop);
+    b.addEventListener('click', (event) => {
+      event.preventDefault();
+      stop(event);
+      onOpen(badge.key);
+    });
+    root.append(b);
+    return b;
+  };
+
+  const badge: Badge = {
+    host,
+    key,
+    show(known) {
+      if (known) (button ??= build()).hidden = false;
+      else if (button) button.hidden = true;
+    },
+  };
   return badge;
 }
 
