@@ -1,53 +1,20 @@
 // @vitest-environment happy-dom
 // fromDocument against real pages saved from the live sites (shared/fixtures/pages, see SOURCES.md there).
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Window } from 'happy-dom';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { identityKey } from '../../src/identity';
 import { facebookSite } from '../../src/sites/facebook';
 import type { PageProfile, SiteAdapter } from '../../src/sites/types';
 import { xSite } from '../../src/sites/x';
+import { PAGES, parseHtml, realPage, requirePages } from './load-page';
 
-const PAGES = process.env.KINDRED_FIXTURE_PAGES ?? path.resolve(__dirname, '../../../shared/fixtures/pages');
-if (!existsSync(path.join(PAGES, 'x')) || !existsSync(path.join(PAGES, 'facebook'))) {
-  throw new Error(
-    `Saved pages not found at ${PAGES}. These tests need shared/fixtures/pages (x/ and facebook/); ` +
-      'set KINDRED_FIXTURE_PAGES to its location.',
-  );
-}
+requirePages('x', 'facebook');
 
-const windows: Window[] = [];
-afterAll(async () => {
-  await Promise.all(windows.map((w) => w.happyDOM.close()));
-});
-
-/** Parses a saved page as it was served at `url`, with every script and subresource load disabled. */
-function load(file: string, url: string): Document {
-  const window = new Window({
-    url,
-    settings: {
-      disableJavaScriptEvaluation: true,
-      disableJavaScriptFileLoading: true,
-      disableCSSFileLoading: true,
-      disableIframePageLoading: true,
-      disableComputedStyleRendering: true,
-      navigation: { disableMainFrameNavigation: true, disableChildFrameNavigation: true, disableChildPageNavigation: true },
-    },
-  });
-  windows.push(window);
-  const doc = window.document;
-  doc.write(readFileSync(path.join(PAGES, file), 'utf8'));
-  return doc as unknown as Document;
-}
-
-const cache = new Map<string, Document>();
+/** A fresh parse of a saved page as served at `url` (safe to mutate). */
+const load = (file: string, url: string): Document => parseHtml(readFileSync(path.join(PAGES, file), 'utf8'), url);
 /** Shared read-only parse of a page (tests that mutate the DOM use `load`). */
-const page = (file: string): Document => {
-  let doc = cache.get(file);
-  if (!doc) cache.set(file, (doc = load(file, 'https://example.invalid/')));
-  return doc;
-};
+const page = realPage;
 
 const run = (site: SiteAdapter, doc: Document, url: string): { keys: string[]; name: string | null } | null => {
   const found: PageProfile | null | undefined = site.fromDocument?.(doc, new URL(url));
