@@ -1,22 +1,13 @@
-import 'fake-indexeddb/auto';
 import Papa from 'papaparse';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { CSV_FIELDS } from '../../src/import/columns';
 import { exportCsv } from '../../src/import/export-csv';
 import { importCsv } from '../../src/import/import-csv';
-import { KindredDB } from '../../src/store/db';
+import type { KindredDB } from '../../src/store/db';
+import { freshDb } from '../helpers/db';
 import type { Constituent, IdentityRecord } from '../../src/store/model';
 import { buildConstituent } from '../../src/store/queries';
 
-const dbs: KindredDB[] = [];
-function freshDb(): KindredDB {
-  const db = new KindredDB(`test-${Math.random()}`);
-  dbs.push(db);
-  return db;
-}
-afterEach(async () => {
-  for (const db of dbs.splice(0)) await db.delete();
-});
 
 async function collect(chunks: AsyncIterable<string>): Promise<string[]> {
   const out: string[] = [];

@@ -1,18 +1,8 @@
-import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { importCsv, readCsvHeaders, type ImportProgress } from '../../src/import/import-csv';
-import { KindredDB } from '../../src/store/db';
+import { freshDb } from '../helpers/db';
 import type { IdentityRecord } from '../../src/store/model';
 
-const dbs: KindredDB[] = [];
-function freshDb(): KindredDB {
-  const db = new KindredDB(`test-${Math.random()}`);
-  dbs.push(db);
-  return db;
-}
-afterEach(async () => {
-  for (const db of dbs.splice(0)) await db.delete();
-});
 
 const lines = (...rows: string[]) => rows.join('\n') + '\n';
 
