@@ -87,8 +87,10 @@ export function createBadge(key: string, onOpen: (key: string) => void): Badge {
  */
 export function badgeSlot(link: Element): Element {
   let slot = link;
-  while (slot.childElementCount === 1 && !hasOwnText(slot)) {
+  while (slot.childElementCount === 1) {
     const child = slot.firstElementChild!;
+    // Only look at text nodes when there are any (profiled: this check was the scan's top cost).
+    if ((slot.firstChild !== child || slot.lastChild !== child) && hasOwnText(slot)) break;
     if (child.namespaceURI !== slot.namespaceURI || /^(img|svg|picture|video)$/i.test(child.localName)) break;
     slot = child;
   }

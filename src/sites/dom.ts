@@ -48,7 +48,11 @@ export const once = (seen: Set<unknown>, key: unknown): unknown => key && !seen.
  */
 export const within = (root: ParentNode, selector: string, self?: unknown): Element[] => {
   const found = [...root.querySelectorAll(selector)];
-  const up = self ? (root as Element).matches?.(selector) && root : (root as Partial<Element>).closest?.(selector);
+  // A root that holds matches is a whole post or list being added, not a piece inside one: the
+  // ancestor walk (a top cost when a timeline screen arrives) is only needed for pieces.
+  const up = self
+    ? (root as Element).matches?.(selector) && root
+    : !found.length && (root as Partial<Element>).closest?.(selector);
   if (up) found.unshift(up as Element);
   return found;
 };
