@@ -159,8 +159,8 @@ export function xProfilePage(p: XProfile, pages: readonly DemoProfile[] = demoPr
   </div>
   <div class="tabs" role="tablist"><span role="tab">Posts</span><span role="tab">Replies</span><span role="tab">Media</span></div>
   <section aria-label="Timeline: ${escapeHtml(p.name)}’s posts">
-    <article data-testid="tweet"><b>${escapeHtml(p.name)}</b> <span class="muted">@${escapeHtml(p.handle)} · 2h</span><p>Thanks to everyone who came along on Saturday. See you at the next one!</p></article>
-    <article data-testid="tweet"><b>${escapeHtml(p.name)}</b> <span class="muted">@${escapeHtml(p.handle)} · 1d</span><p>Reading list for the weekend is getting long.</p></article>
+    ${tweet(p, '2h', 'Thanks to everyone who came along on Saturday. See you at the next one!')}
+    ${tweet(p, '1d', 'Reading list for the weekend is getting long.')}
   </section>
 </main>`;
   return page({
@@ -197,11 +197,24 @@ export function facebookProfilePage(p: FacebookProfile, pages: readonly DemoProf
   return page({ title: `${p.name} | Facebook`, head, body, bodyClass: 'fb', url, pages });
 }
 
+/** A post with X's author block (`User-Name`: name link, then @handle), as on the live site. */
+function tweet(p: { name: string; handle: string }, age: string, text: string, mention?: string): string {
+  const body = mention
+    ? `${escapeHtml(text)} Thanks <a href="/${escapeHtml(mention)}">@${escapeHtml(mention)}</a>!`
+    : escapeHtml(text);
+  return `<article data-testid="tweet"><div data-testid="User-Name"><a href="/${escapeHtml(p.handle)}"><b>${escapeHtml(p.name)}</b></a> ` +
+    `<span class="muted">@${escapeHtml(p.handle)} · ${age}</span></div><p data-testid="tweetText">${body}</p></article>`;
+}
+
 /** x.com/home: a timeline, not a profile. */
 export function xHomePage(pages: readonly DemoProfile[] = demoProfiles): string {
   const people = pages.filter((p): p is DemoProfile & XProfile => p.platform === 'x');
+  // Known and unknown authors, and a mention inside a post (mentions are not authors: no badge).
+  const mention = people[people.length - 1];
   const posts = people
-    .map((p) => `<article data-testid="tweet"><a href="/${escapeHtml(p.handle)}"><b>${escapeHtml(p.name)}</b></a> <span class="muted">@${escapeHtml(p.handle)}</span><p>Posting something interesting.</p></article>`)
+    .map((p, i) =>
+      tweet(p, `${i + 1}h`, 'Great turnout at the food bank drive this weekend.', i === 0 && mention ? mention.handle : undefined),
+    )
     .join('');
   return page({ title: 'Home / X', body: `<main role="main"><h2 style="padding:0 16px">Home</h2>${posts}</main>`, url: X_HOME_URL, pages });
 }
