@@ -4,7 +4,7 @@ import browser from 'webextension-polyfill';
 import type { Envelope, MessageType, Reply, RequestOf, ResponseOf } from './messages';
 
 export { browser };
-export type { Runtime, Tabs } from 'webextension-polyfill';
+export type { Runtime } from 'webextension-polyfill';
 
 /** Send a typed message to the background. Never throws: transport failures become `{ok:false}`. */
 export async function send<K extends MessageType>(type: K, data: RequestOf<K>): Promise<Reply<ResponseOf<K>>> {
@@ -81,17 +81,6 @@ export async function openSidePanel(): Promise<void> {
   if (sidebar) return sidebar.open();
   const win = await chrome.windows.getCurrent();
   if (win.id !== undefined) await chrome.sidePanel.open({ windowId: win.id });
-}
-
-export async function sessionGet<T>(key: string): Promise<T | undefined> {
-  const got = await browser.storage.session.get(key);
-  return got[key] as T | undefined;
-}
-export async function sessionSet(key: string, value: unknown): Promise<void> {
-  await browser.storage.session.set({ [key]: value });
-}
-export async function sessionRemove(key: string): Promise<void> {
-  await browser.storage.session.remove(key);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { TabProfile } from '../messages';
 import { siteSetting, type Settings } from '../settings';
 import { detect } from '../sites';
 import type { KindredDB } from '../store/db';
-import { knownIdentities } from '../store/queries';
+import { constituentIdForIdentities, knownIdentities } from '../store/queries';
 import type { Handlers } from './router';
 import type { TabStateStore } from './tab-state';
 
@@ -35,14 +35,7 @@ export function createHandlers(deps: BackgroundDeps): Handlers {
   const { db } = deps;
   const newId = deps.newId ?? (() => crypto.randomUUID());
 
-  async function resolve(identities: readonly Identity[]): Promise<string | null> {
-    const known = await knownIdentities(db, identities.map(identityKey));
-    for (const identity of identities) {
-      const id = known.get(identityKey(identity));
-      if (id) return id;
-    }
-    return null;
-  }
+  const resolve = (identities: readonly Identity[]) => constituentIdForIdentities(db, identities);
 
   async function updateTab(tabId: number, state: TabProfile): Promise<boolean> {
     const constituentId = state.profile ? await resolve(state.profile.identities) : null;

@@ -3,7 +3,6 @@
 // any event, so nothing durable lives in module state (the caches below are rebuilt by `ready`).
 import { browser, extensionOrigin, openSidePanelForTab, registerContentScript, setTabBadge, type Runtime } from '../browser';
 import { createConnector } from '../crm';
-import { envelopeSchema } from '../messages';
 import { parseSettings, type Settings } from '../settings';
 import { siteFor } from '../sites';
 import { db } from '../store/db';
@@ -74,8 +73,8 @@ const route = createRouter(handlers, routerDeps);
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
   // Opening the side panel needs the user's click, which only lasts for this synchronous call:
   // no await may come before it. The router then records whom the panel should show.
-  const envelope = envelopeSchema.safeParse(message);
-  if (envelope.success && envelope.data.type === 'openPanel' && sender.tab?.id !== undefined && senderTier(sender, routerDeps) === 'content') {
+  // A cheap look at the type only: the router parses and checks everything right after.
+  if ((message as { type?: unknown } | null)?.type === 'openPanel' && sender.tab?.id !== undefined && senderTier(sender, routerDeps) === 'content') {
     openSidePanelForTab(sender.tab.id);
   }
   return route(message, sender);

@@ -1,6 +1,6 @@
 // The CSV columns of the local CRM and how a file's headers are matched to them.
 import * as z from 'zod';
-import { PLATFORMS, PLATFORM_LABELS, type Platform } from '../identity';
+import { PLATFORMS, type Platform } from '../identity';
 
 /** Every column Kindred reads and writes, in export order. */
 export const CSV_FIELDS = [
@@ -22,14 +22,6 @@ export const isPlatformField = (field: CsvField): field is Platform => platformS
 const MULTI: ReadonlySet<CsvField> = new Set<CsvField>(['email', 'phone', 'tags', ...PLATFORMS]);
 export const isMultiValued = (field: CsvField): boolean => MULTI.has(field);
 
-/** Words for the mapping step of the options page. */
-export const CSV_FIELD_LABELS: Record<CsvField, string> = {
-  external_id: 'External ID', first_name: 'First name', last_name: 'Last name', display_name: 'Display name',
-  email: 'Email', phone: 'Phone', tags: 'Tags',
-  ...PLATFORM_LABELS,
-  lifetime_giving: 'Lifetime giving', last_gift_amount: 'Last gift amount', last_gift_date: 'Last gift date',
-  largest_gift: 'Largest gift', currency: 'Currency', do_not_contact: 'Do not contact',
-};
 
 /** A header as matched: lower-cased, BOM dropped, every space, `_`, `-`, `.` (any non letter/digit) removed. */
 export const normalizeHeader = (header: string): string =>

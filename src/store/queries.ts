@@ -14,17 +14,20 @@ export async function knownIdentities(db: KindredDB, keys: readonly IdentityKey[
   return found;
 }
 
-/** The constituent behind the first identity that is known, or null. Two primary-key gets. */
-export async function constituentForIdentities(db: KindredDB, identities: readonly Identity[]): Promise<Constituent | null> {
+/** The id of the constituent behind the first of `identities` that is known, or null. */
+export async function constituentIdForIdentities(db: KindredDB, identities: readonly Identity[]): Promise<string | null> {
   const known = await knownIdentities(db, identities.map(identityKey));
   for (const identity of identities) {
     const id = known.get(identityKey(identity));
-    if (id) {
-      const constituent = await db.constituents.get(id);
-      if (constituent) return constituent;
-    }
+    if (id) return id;
   }
   return null;
+}
+
+/** The constituent behind the first identity that is known, or null. Two primary-key gets. */
+export async function constituentForIdentities(db: KindredDB, identities: readonly Identity[]): Promise<Constituent | null> {
+  const id = await constituentIdForIdentities(db, identities);
+  return id ? ((await db.constituents.get(id)) ?? null) : null;
 }
 
 /** Prefix search on folded names ("ada", "lovelace a"), first `limit` distinct constituents. */

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { send } from '../../browser';
+import { identityKey } from '../../identity';
 import type { TabProfile } from '../../messages';
 import { db } from '../../store/db';
 import { constituentForIdentities } from '../../store/queries';
@@ -36,7 +37,7 @@ export function Panel({ tabId, subscribe }: { tabId: number | null; subscribe?: 
   }, [load, subscribe]);
 
   // A badge clicked in the page names the person to show; otherwise the page's profile.
-  const focusKey = tab?.focus ? `${tab.focus.platform}:${tab.focus.handle}` : null;
+  const focusKey = tab?.focus ? identityKey(tab.focus) : null;
   const focused = tab?.focus && focusKey !== dismissedFocus ? tab.focus : null;
   // Watch the store, not the reply: linking or creating flips this view to the card at once.
   const identities = focused ? [focused] : (tab?.profile?.identities ?? null);
