@@ -1,14 +1,19 @@
 // Registry of CRM connectors: one line per CRM.
-import { createLocalConnector, localConfigSchema, type LocalDeps } from './local';
-import type { Connector } from './types';
+import { ConnectorError } from './types';
+import { createLocalConnector, localConfigSchema } from './local';
+import type { Connector, ConnectorDeps } from './types';
+import type { KindredDB } from '../store/db';
 
 export type ConnectorId = 'local';
 export { ConnectorError } from './types';
-export type { Connector } from './types';
+export type { Connector, ConnectorDeps } from './types';
 
-export function createConnector(id: ConnectorId, config: unknown, deps: LocalDeps): Connector {
+/** `db` is for the local connector (IndexedDB is its CRM); network connectors use `fetch`. */
+export function createConnector(id: ConnectorId, config: unknown, deps: ConnectorDeps & { db?: KindredDB } = {}): Connector {
   switch (id) {
-    case 'local':
-      return createLocalConnector(localConfigSchema.parse(config), deps);
+    case 'local': {
+      if (!deps.db) throw new ConnectorError('invalid', 'The local connector needs the database.');
+      return createLocalConnector(localConfigSchema.parse(config), { ...deps, db: deps.db });
+    }
   }
 }

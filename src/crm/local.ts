@@ -5,17 +5,13 @@ import { identityKey, type Identity } from '../identity';
 import { profileUrl } from '../sites';
 import type { KindredDB } from '../store/db';
 import { buildConstituent, knownIdentities, searchByName, timeline } from '../store/queries';
-import type { ChangePage, Connector, ConstituentDraft, InteractionDraft } from './types';
+import type { ChangePage, Connector, ConnectorDeps, ConstituentDraft, InteractionDraft } from './types';
 import { ConnectorError } from './types';
 
 export const localConfigSchema = z.object({}).strict();
 
-export interface LocalDeps {
+export interface LocalDeps extends ConnectorDeps {
   db: KindredDB;
-  /** Who is using Kindred here; recorded as the author of what they log. */
-  userName?: () => Promise<string>;
-  newId?: () => string;
-  now?: () => Date;
 }
 
 export const LOCAL_SOURCE = 'local';

@@ -8,10 +8,34 @@ export type { ConstituentDraft, ConstituentSummary, InteractionDraft };
 /** `<source>:<externalId>`, the constituent's id in the local cache. */
 export type ConstituentRef = string;
 
+/**
+ * One page of an incremental sync (`Connector.pull`). The sync engine writes a page and its cursor
+ * in one transaction, so a sync stopped anywhere resumes from the last page written.
+ */
 export interface ChangePage {
+  /** Created or changed constituents, in full (giving summary included when the key may read it). */
   constituents: Constituent[];
+  /**
+   * The CRM's social profiles of this page's constituents, canonicalised by `detect`: for each
+   * constituent in `constituents`, the complete set (it replaces the CRM-provenance identities
+   * stored before; links the user made in Kindred are kept).
+   */
+  identities: { constituentId: ConstituentRef; identity: Identity }[];
+  /** Constituents deleted or trashed in the CRM since the last page. */
   deleted: ConstituentRef[];
-  cursor: string | null;
+  /** Where to resume after this page; the last page's cursor is where the next incremental sync starts. */
+  cursor: string;
+  /** Rows handled so far in this pull, and the total when the CRM says it. */
+  progress: { done: number; total: number | null };
+}
+
+/** What every connector may be given; each takes what it needs (`fetch` defaults to the global one). */
+export interface ConnectorDeps {
+  fetch?: typeof fetch;
+  now?: () => Date;
+  newId?: () => string;
+  /** Who is using Kindred here; recorded as the author of what they log. */
+  userName?: () => Promise<string>;
 }
 
 export interface Connector {
