@@ -44,6 +44,8 @@ const POLL_MS = 50;
 const HOME = 'https://x.com/home';
 const SAVED_HOME = 'x/home-timeline-loggedin-regenerate.html';
 const HOME_CSP = "script-src 'none'; frame-src 'none'; object-src 'none'";
+/** KINDRED_BENCH_PROFILE=1: also take a CPU profile of the window (kindred variant) and print self time per function. */
+const PROFILE = Boolean(process.env.KINDRED_BENCH_PROFILE);
 
 type Variant = 'kindred' | 'naive' | 'baseline';
 const VARIANTS: Variant[] = ['kindred', 'naive', 'baseline'];
@@ -102,6 +104,20 @@ async function buildVariants(): Promise<Record<Variant, string>> {
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   writeFileSync(join(dirs.baseline, 'content.js'), '/* bench baseline: a content script that does nothing */\n');
+  if (PROFILE) {
+    // Readable function names in the CPU profile; the timing figures of such a run are not the product's.
+    await build({
+      entryPoints: [join(repoRoot, 'src/content/index.ts')],
+      bundle: true,
+      minify: false,
+      format: 'iife',
+      target: ['chrome120'],
+      logLevel: 'warning',
+      outfile: join(dirs.kindred, 'content.js'),
+      alias: { 'webextension-polyfill': join(repoRoot, 'src/browser-native.ts') },
+      define: { 'process.env.NODE_ENV': '"production"' },
+    });
+  }
   return dirs;
 }
 
@@ -202,6 +218,47 @@ const metricsOf = async (cdp: CDPSession): Promise<Record<string, number>> => {
   const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
   return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
 };
+
+// ---------------------------------------------------------------------------------------------
+// CPU profile (KINDRED_BENCH_PROFILE)
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * Self time per function, split by who called it: DOM and builtin calls (no URL of their own) count
+ * for the nearest caller with a URL, so the page's and the bench's own DOM work is not charged to
+ * content.js.
+ */
+function printProfile(profile: CpuProfile, log: (s: string) => void): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const owner = (id: number): string => {
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const url = byId.get(at)!.callFrame.url;
+      if (url) return url.includes('content.js') ? 'content' : 'page';
+    }
+    return 'native';
+  };
+  const self = new Map<string, number>();
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)!.callFrame;
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const who = owner(id);
+    const key = `${who.padEnd(7)} ${frame.url ? '' : '[native] '}${frame.functionName || '(anonymous)'}:${frame.lineNumber + 1}`;
+    if (frame.functionName === '(idle)' || frame.functionName === '(program)') return;
+    self.set(key, (self.get(key) ?? 0) + ms);
+    totals.set(who, (totals.get(who) ?? 0) + ms);
+  });
+  const rows = [...self.entries()].sort((a, b) => b[1] - a[1]);
+  log(`    profile (sampled, self time by caller): ${[...totals].map(([k, v]) => `${k} ${v.toFixed(2)} ms`).join(', ')}`);
+  for (const [key, ms] of rows.filter(([k]) => k.startsWith('content')).slice(0, 25)) log(`    ${ms.toFixed(2).padStart(8)} ms  ${key}`);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Trace
@@ -324,6 +381,11 @@ async function measureOnce(variant: Variant, dir: string, port: number, log: (s:
       transferMode: 'ReturnAsStream',
       traceConfig: { includedCategories: TRACE_CATEGORIES, recordMode: 'recordAsMuchAsPossible' },
     });
+    if (PROFILE && variant === 'kindred') {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+      await cdp.send('Profiler.start');
+    }
     await sleep(100);
     const m0 = await metricsOf(cdp);
     const wallStart = Date.now();
@@ -347,6 +409,7 @@ async function measureOnce(variant: Variant, dir: string, port: number, log: (s:
     }
     const m1 = await metricsOf(cdp);
     const windowMs = Date.now() - wallStart;
+    if (PROFILE && variant === 'kindred') printProfile(((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile, log);
     const events = await readTrace(cdp);
     // Trace timestamps are in µs of the monotonic clock; map the window through the page's own clock
     // by anchoring on the metrics' Timestamp (seconds, same monotonic clock).

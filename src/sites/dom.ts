@@ -41,13 +41,29 @@ export const named = (platform: Platform, handles: (string | null | undefined | 
 /** Adds `key` to `seen` (truthy) unless it is empty or already there (falsy): one author per container. */
 export const once = (seen: Set<unknown>, key: unknown): unknown => key && !seen.has(key) && seen.add(key);
 
+/** A selector list's top-level parts (commas inside brackets, parentheses or quotes do not split). */
+const parts = (list: string): string[] => list.match(/(?:[^,([\'"]|\([^)]*\)|\[[^\]]*\]|"[^"]*"|'[^']*')+/g) ?? [];
+const split = new Map<string, string[]>();
+
 /**
  * Elements matching `selector` in `root`, plus `root`'s own nearest match (itself or an ancestor),
  * so a re-rendered subtree inside a post or the link element alone is still recognised. With
  * `self`, only `root` itself counts, not an ancestor.
  */
 export const within = (root: ParentNode, selector: string, self?: unknown): Element[] => {
-  const found = [...root.querySelectorAll(selector)];
+  // One query per part of a list: Chromium answers `[a],[b],[c]` about ten times slower than
+  // three single-selector queries over the same subtree (measured on the saved X timeline), and
+  // this query is most of what a new timeline screen costs us.
+  let list = split.get(selector);
+  if (!list) split.set(selector, (list = parts(selector)));
+  let found: Element[] = [];
+  let lists = 0;
+  for (const part of list) {
+    const hits = root.querySelectorAll(part);
+    if (hits.length) lists++ ? found.push(...hits) : (found = [...hits]);
+  }
+  // Back into document order, once each, when more than one part matched ("first link per post").
+  if (lists > 1) found = [...new Set(found)].sort((a, b) => (a.compareDocumentPosition(b) & 4 ? -1 : 1));
   // A root that holds matches is a whole post or list being added, not a piece inside one: the
   // ancestor walk (a top cost when a timeline screen arrives) is only needed for pieces.
   const up = self
