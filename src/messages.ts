@@ -107,6 +107,23 @@ export const messages = {
     z.object({ id: z.string() }),
   ),
   refreshBadges: define('page', z.object({}), z.object({ tabs: z.number() })),
+  /** Connect a CRM: the keys go to the background, which tests and keeps them; they never come back. */
+  connectCrm: define(
+    'page',
+    z.object({
+      crm: z.enum(['civicrm']),
+      baseUrl: z.string().trim().min(1).max(2000),
+      apiKey: z.string().trim().min(1, 'Enter the API key').max(500),
+      siteKey: z.string().trim().max(500).optional(),
+    }),
+    z.object({ user: z.string(), canReadGifts: z.boolean() }),
+  ),
+  disconnectCrm: define('page', z.object({}), z.object({})),
+  syncNow: define('page', z.object({}), z.object({ constituents: z.number(), error: z.string().nullable() })),
+  /** Send a failed (or waiting) interaction again; `id: null` retries every failed one. */
+  retryInteraction: define('page', z.object({ id: z.string().min(1).max(100).nullable() }), z.object({ retried: z.number() })),
+  /** Bring a CRM constituent's card and history up to date (the card was opened). */
+  refreshConstituent: define('page', z.object({ id: z.string().min(1).max(300) }), z.object({ refreshed: z.boolean() })),
   /** Re-register the content script on the user's Mastodon servers after settings changed. */
   syncMastodonInstances: define('page', z.object({}), z.object({ hosts: z.array(z.string()) })),
 } as const;

@@ -1,5 +1,4 @@
 // What the background does for each message. Pure of the platform: everything it touches comes in deps.
-import type { Connector } from '../crm/types';
 import { ConnectorError } from '../crm/types';
 import { identityKey, parseIdentityKey, type Identity, type Platform } from '../identity';
 import type { TabProfile } from '../messages';
@@ -7,12 +6,14 @@ import { siteSetting, type Settings } from '../settings';
 import { detect } from '../sites';
 import type { KindredDB } from '../store/db';
 import { constituentIdForIdentities, knownIdentities } from '../store/queries';
+import type { CrmService } from './crm-service';
 import type { Handlers } from './router';
 import type { TabStateStore } from './tab-state';
 
 export interface BackgroundDeps {
   db: KindredDB;
-  connector: () => Promise<Connector>;
+  /** The CRM side: connection, outbox, sync, live lookup, and where writes go. */
+  crm: CrmService;
   tabs: TabStateStore;
   /** Sets the toolbar badge of one tab. */
   showBadge: (tabId: number, known: boolean, title: string) => Promise<void>;
@@ -28,12 +29,10 @@ export interface BackgroundDeps {
   registerMastodon: (hosts: readonly string[]) => Promise<string[]>;
   /** Tells a tab's content script that the store changed, so its page badges ask again. */
   notifyTab?: (tabId: number) => void;
-  newId?: () => string;
 }
 
 export function createHandlers(deps: BackgroundDeps): Handlers {
   const { db } = deps;
-  const newId = deps.newId ?? (() => crypto.randomUUID());
 
   const resolve = (identities: readonly Identity[]) => constituentIdForIdentities(db, identities);
 
@@ -52,8 +51,19 @@ export function createHandlers(deps: BackgroundDeps): Handlers {
   }
 
   return {
-    async lookupIdentities({ keys }) {
+    async lookupIdentities({ keys }, { tabId }) {
       const known = await knownIdentities(db, keys);
+      const misses = keys.filter((key) => !known.has(key));
+      // The page gets the cache's answer now; the CRM is asked about the rest meanwhile, and the
+      // tab is told to ask again if it knew someone (a network round trip must not hold badges).
+      if (misses.length > 0) {
+        void deps.crm
+          .liveLookup(misses)
+          .then((found) => {
+            if (found.length > 0 && tabId !== null) deps.notifyTab?.(tabId);
+          })
+          .catch(() => undefined);
+      }
       return { known: keys.filter((key) => known.has(key)) };
     },
 
@@ -108,26 +118,46 @@ export function createHandlers(deps: BackgroundDeps): Handlers {
     },
 
     async searchConstituents({ text, limit }) {
-      return (await deps.connector()).search(text, limit);
+      return deps.crm.search(text, limit);
     },
 
     async logInteraction({ constituentId, draft }) {
-      const connector = await deps.connector();
-      const id = newId();
-      await connector.logInteraction(constituentId, draft, id);
-      return { id, status: 'synced' as const };
+      if (!(await db.constituents.get(constituentId))) throw new ConnectorError('notFound', 'That constituent is no longer in Kindred.');
+      const interaction = await deps.crm.logInteraction(constituentId, draft);
+      return { id: interaction.id, status: interaction.status };
+    },
+
+    async connectCrm(request) {
+      return deps.crm.connect(request);
+    },
+
+    async disconnectCrm() {
+      await deps.crm.disconnect();
+      return {};
+    },
+
+    async syncNow() {
+      const report = await deps.crm.sync();
+      if (!report) throw new ConnectorError('invalid', 'No CRM is connected.');
+      return { constituents: report.constituents, error: report.error?.message ?? null };
+    },
+
+    async retryInteraction({ id }) {
+      return { retried: await deps.crm.retry(id) };
+    },
+
+    async refreshConstituent({ id }) {
+      return { refreshed: await deps.crm.refresh(id) };
     },
 
     async linkIdentity({ constituentId, identity }) {
-      await (await deps.connector()).linkIdentity(constituentId, identity);
+      await deps.crm.link(constituentId, identity);
       await refreshTabs();
       return { key: identityKey(identity) };
     },
 
     async createConstituent({ draft, identity }) {
-      const connector = await deps.connector();
-      const id = await connector.createConstituent(draft);
-      if (identity) await connector.linkIdentity(id, identity);
+      const id = await deps.crm.create(draft, identity);
       await refreshTabs();
       return { id };
     },

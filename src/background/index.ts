@@ -2,10 +2,11 @@
 // top level and await one `ready` promise: the worker can be stopped at any moment and woken by
 // any event, so nothing durable lives in module state (the caches below are rebuilt by `ready`).
 import { browser, extensionOrigin, openSidePanelForTab, registerContentScript, setTabBadge, type Runtime } from '../browser';
-import { createConnector } from '../crm';
 import { parseSettings, type Settings } from '../settings';
 import { siteFor } from '../sites';
 import { db } from '../store/db';
+import { webLock } from '../sync/lock';
+import { createCrmService, OUTBOX_ALARM, SYNC_ALARM } from './crm-service';
 import { createHandlers } from './handlers';
 import { createHealthLog } from './health';
 import { createRouter, senderTier } from './router';
@@ -49,10 +50,24 @@ const health = createHealthLog({
   set: (value) => browser.storage.local.set({ health: value }),
 });
 
+const crm = createCrmService({
+  db: database,
+  userName: async () => (await loadSettings()).userName || 'me',
+  alarms: {
+    at: (name, when) => void browser.alarms.create(name, { when }),
+    every: (name, minutes) => void browser.alarms.create(name, { periodInMinutes: minutes, delayInMinutes: minutes }),
+    clear: (name) => void browser.alarms.clear(name),
+  },
+  // Pages and tabs re-check what they show (liveQuery covers the extension pages by itself).
+  storeChanged: () => void handlers.refreshBadges({}, { sender: {}, tabId: null }),
+  // An extension API call resets the worker's idle timer: a long first sync is not cut off as idle.
+  keepAlive: () => void browser.runtime.getPlatformInfo(),
+  lock: webLock,
+});
+
 const handlers = createHandlers({
   db: database,
-  connector: async () =>
-    createConnector('local', {}, { db: database, userName: async () => (await loadSettings()).userName || 'me' }),
+  crm,
   tabs,
   showBadge: setTabBadge,
   activeTab: async () => {
@@ -79,6 +94,14 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
   }
   return route(message, sender);
 });
+
+// The outbox and the sync run on alarms (back-off, every 15 minutes) and when the worker starts,
+// so what was queued before the worker or the browser stopped still goes out.
+browser.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name !== OUTBOX_ALARM && alarm.name !== SYNC_ALARM) return;
+  void ready.then(() => crm.wake(alarm.name)).catch((error) => console.warn('[kindred] alarm failed', error));
+});
+void ready.then(() => crm.wake('startup')).catch((error) => console.warn('[kindred] start-up flush failed', error));
 
 // A full navigation to a page we do not run on must not keep the previous profile's badge.
 // (`tab.url` is visible for the hosts we have permission for, which is all we need.)

@@ -2,7 +2,8 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../src/background/handlers';
 import { createTabStateStore } from '../../src/background/tab-state';
-import { createConnector } from '../../src/crm';
+import { createCrmService } from '../../src/background/crm-service';
+import { memoryLock } from '../../src/sync/lock';
 import { parseSettings, type Settings } from '../../src/settings';
 import { siteFor } from '../../src/sites';
 import { KindredDB } from '../../src/store/db';
@@ -26,7 +27,13 @@ function setup() {
   });
   return createHandlers({
     db,
-    connector: async () => createConnector('local', {}, { db }),
+    crm: createCrmService({
+      db,
+      userName: async () => 'me',
+      alarms: { at: () => undefined, every: () => undefined, clear: () => undefined },
+      storeChanged: () => undefined,
+      lock: memoryLock(),
+    }),
     tabs,
     showBadge: async (tabId, known, title) => void badges.set(tabId, { known, title }),
     activeTab: async () => ({ id: 1, url: urls.get(1) ?? null }),

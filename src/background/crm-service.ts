@@ -1,0 +1,310 @@
+// The background's side of the CRM: which connector answers, the outbox flush and the sync, when
+// they run (on change, on alarms, at start-up), and the live lookup behind the local cache.
+// Pure of the platform: alarms, fetch and tab notifications come in deps, so it is unit-tested.
+import { createConnector } from '../crm';
+import { clearConnection, loadConnection, saveConnection, type Connection, type CrmId } from '../crm/connection';
+import { LOCAL_SOURCE } from '../crm/local';
+import { ConnectorError, type Connector, type ConstituentRef } from '../crm/types';
+import { identityKey, parseIdentityKey, type Identity, type IdentityKey } from '../identity';
+import type { ConstituentDraft, InteractionDraft } from '../messages';
+import { profileUrl } from '../sites';
+import type { KindredDB } from '../store/db';
+import type { Interaction } from '../store/model';
+import type { LockFn } from '../sync/lock';
+import { flushOutbox, queueInteraction, resumeOutbox, retryAllFailed, retryItem, type FlushReport } from '../sync/outbox';
+import { resetSync, runSync, syncStatus, type SyncReport } from '../sync/pull';
+
+export const OUTBOX_ALARM = 'kindred-outbox';
+export const SYNC_ALARM = 'kindred-sync';
+/** Incremental sync period while connected. */
+export const SYNC_EVERY_MIN = 15;
+/** How long "not in the CRM" is believed before a live lookup asks again. */
+export const MISS_TTL_MS = 6 * 60 * 60_000;
+const MISS_PREFIX = 'miss:';
+
+export interface CrmServiceDeps {
+  db: KindredDB;
+  fetch?: typeof fetch;
+  /** Who logs here when no CRM names them (local store). */
+  userName: () => Promise<string>;
+  /** Whether live lookups may ask the CRM about people not in the cache (settings). */
+  liveLookup?: () => Promise<boolean>;
+  alarms: {
+    /** One-shot alarm at `when` (ms since epoch), replacing one of the same name. */
+    at(name: string, when: number): void;
+    every(name: string, minutes: number): void;
+    clear(name: string): void;
+  };
+  /** The store changed in a way open pages should see (badges re-check). */
+  storeChanged: () => void;
+  /** Called now and then during a long sync: keeps an MV3 worker from being stopped as idle. */
+  keepAlive?: () => void;
+  lock?: LockFn;
+  now?: () => number;
+  newId?: () => string;
+  random?: () => number;
+  log?: (message: string, detail?: unknown) => void;
+}
+
+export interface ConnectRequest {
+  crm: CrmId;
+  baseUrl: string;
+  apiKey: string;
+  siteKey?: string | undefined;
+}
+
+export type CrmService = ReturnType<typeof createCrmService>;
+
+export function createCrmService(deps: CrmServiceDeps) {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  const log = deps.log ?? ((message: string, detail?: unknown) => console.warn(`[kindred] ${message}`, detail ?? ''));
+  const connectorDeps = { fetch: deps.fetch, now: () => new Date(now()), newId, userName: deps.userName };
+
+  const local = createConnector('local', {}, { ...connectorDeps, db });
+  const remote = (connection: Connection): Connector => createConnector(connection.crm, connection.config, connectorDeps);
+
+  /** The connected CRM, or null. Built per use: the worker may have restarted since. */
+  async function crm(): Promise<{ connection: Connection; connector: Connector } | null> {
+    const connection = await loadConnection(db);
+    return connection ? { connection, connector: remote(connection) } : null;
+  }
+
+  /** Writes go where the constituent lives: `civicrm:42` to CiviCRM, `local:…` to this browser. */
+  async function connectorFor(ref: ConstituentRef): Promise<Connector> {
+    const source = ref.slice(0, ref.indexOf(':'));
+    if (source === LOCAL_SOURCE) return local;
+    const connected = await crm();
+    if (connected && connected.connection.crm === source) return connected.connector;
+    throw new ConnectorError('auth', `Connect ${source === 'civicrm' ? 'CiviCRM' : source} again to send this.`);
+  }
+
+  /** Outbox items name their constituent, so one "connector" routes each write by its ref. */
+  const routing: Connector = {
+    ...local,
+    id: 'routing',
+    logInteraction: async (ref, draft, key) => (await connectorFor(ref)).logInteraction(ref, draft, key),
+  };
+
+  let flushing: Promise<FlushReport> | null = null;
+  let again = false;
+
+  /** Sends what is due. Coalesces: a call during a flush runs one more pass after it. */
+  function flush(): Promise<FlushReport> {
+    if (flushing) {
+      again = true;
+      return flushing;
+    }
+    flushing = (async () => {
+      let report: FlushReport;
+      do {
+        again = false;
+        report = await flushOutbox({ db, connector: routing, now, random: deps.random, lock: deps.lock });
+      } while (again && !report.skipped);
+      if (report.nextAttemptAt !== null) deps.alarms.at(OUTBOX_ALARM, Math.max(report.nextAttemptAt, now() + 1_000));
+      else deps.alarms.clear(OUTBOX_ALARM);
+      return report;
+    })().finally(() => {
+      flushing = null;
+    });
+    return flushing;
+  }
+
+  let syncing: Promise<SyncReport | null> | null = null;
+
+  /** Pulls the CRM's changes into the cache (first sync or incremental), resumable page by page. */
+  function sync(): Promise<SyncReport | null> {
+    syncing ??= (async () => {
+      const connected = await crm();
+      if (!connected) return null;
+      const report = await runSync({
+        db,
+        connector: connected.connector,
+        connectorId: connected.connection.crm,
+        now,
+        lock: deps.lock,
+        onProgress: () => deps.keepAlive?.(),
+      });
+      if (report.constituents > 0 || report.deleted > 0) deps.storeChanged();
+      if (report.error) log(`sync stopped: ${report.error.message}`);
+      return report;
+    })().finally(() => {
+      syncing = null;
+    });
+    return syncing;
+  }
+
+  return {
+    flush,
+    sync,
+
+    /** Where searches go: the local cache, which a sync fills with the CRM's constituents. */
+    search: (text: string, limit?: number) => local.search(text, limit),
+
+    /**
+     * Links a profile to a constituent: in the CRM that holds them (a CiviCRM Website row), then in
+     * the cache with the user as its source, so the badge turns on at once.
+     */
+    async link(ref: ConstituentRef, identity: Identity): Promise<void> {
+      const connector = await connectorFor(ref);
+      if (connector === local) return local.linkIdentity(ref, identity);
+      await connector.linkIdentity(ref, identity);
+      const key = identityKey(identity);
+      const existing = await db.identities.get(key);
+      if (existing && existing.constituentId !== ref && existing.provenance !== 'crm') {
+        throw new ConnectorError('invalid', `${profileUrl(identity)} is already linked to another constituent.`);
+      }
+      await db.identities.put({
+        key, platform: identity.platform, handle: identity.handle, constituentId: ref, provenance: 'user-linked',
+        linkedBy: await deps.userName(), linkedAt: new Date(now()).toISOString(), confirmed: true, sourceUrl: profileUrl(identity),
+      });
+      await db.meta.delete(MISS_PREFIX + key);
+    },
+
+    /** Creates a constituent where the user's constituents live: the connected CRM, else here. */
+    async create(draft: ConstituentDraft, identity: Identity | null): Promise<ConstituentRef> {
+      const connected = await crm();
+      const connector = connected?.connector ?? local;
+      const ref = await connector.createConstituent(draft);
+      if (connected) {
+        const constituent = await connector.get(ref);
+        if (constituent) await db.constituents.put(constituent);
+      }
+      if (identity) await this.link(ref, identity);
+      return ref;
+    },
+
+    /** Checks the keys, stores the connection, and starts the first sync (not awaited). */
+    async connect(request: ConnectRequest): Promise<{ user: string; canReadGifts: boolean }> {
+      const config = { baseUrl: request.baseUrl, apiKey: request.apiKey, ...(request.siteKey ? { siteKey: request.siteKey } : {}) };
+      const connection: Connection = { crm: request.crm, config, user: '', canReadGifts: false, connectedAt: new Date(now()).toISOString() };
+      const { user, canReadGifts } = await remote(connection).testConnection();
+      const previous = await loadConnection(db);
+      const sameSite = previous?.crm === request.crm && previous.config.baseUrl === connection.config.baseUrl;
+      await saveConnection(db, { ...connection, user, canReadGifts });
+      // Another site, or another CRM: its sync cursor means nothing here.
+      if (!sameSite) await resetSync(db, request.crm);
+      await resumeOutbox(db, now);
+      deps.alarms.every(SYNC_ALARM, SYNC_EVERY_MIN);
+      void sync().catch((error) => log('sync failed', error));
+      void flush().catch((error) => log('flush failed', error));
+      return { user, canReadGifts };
+    },
+
+    async disconnect(): Promise<void> {
+      await clearConnection(db);
+      deps.alarms.clear(SYNC_ALARM);
+    },
+
+    /** Saves the interaction as pending and queues it, then tries to send it at once. */
+    async logInteraction(ref: ConstituentRef, draft: InteractionDraft): Promise<Interaction> {
+      const source = ref.slice(0, ref.indexOf(':'));
+      const connection = source === LOCAL_SOURCE ? null : await loadConnection(db);
+      const interaction: Interaction = {
+        id: newId(),
+        constituentId: ref,
+        kind: draft.kind,
+        channel: draft.channel ?? null,
+        at: new Date(draft.at).toISOString(),
+        summary: draft.summary ?? null,
+        notes: draft.notes,
+        profileUrl: draft.profileUrl ?? null,
+        author: connection?.user || (await deps.userName()),
+        source,
+        externalId: null,
+        status: 'pending',
+        lastError: null,
+        createdAt: new Date(now()).toISOString(),
+      };
+      await queueInteraction(db, interaction, { ref, draft }, now);
+      // The write is safe in the outbox now; a slow CRM must not hold the form. The alarm set by
+      // flush picks up whatever this attempt does not finish.
+      await Promise.race([flush().catch((error) => log('flush failed', error)), new Promise((r) => setTimeout(r, 1_500))]);
+      return (await db.interactions.get(interaction.id)) ?? interaction;
+    },
+
+    async retry(id: string | null): Promise<number> {
+      const count = id ? Number(await retryItem(db, id, now)) : await retryAllFailed(db, now);
+      if (count > 0) void flush().catch((error) => log('flush failed', error));
+      return count;
+    },
+
+    /**
+     * For identities the cache does not know: ask the CRM (when connected and allowed), cache what
+     * it finds and remember misses for a while. Resolves with the keys that became known.
+     */
+    async liveLookup(keys: readonly IdentityKey[]): Promise<IdentityKey[]> {
+      if (keys.length === 0 || (deps.liveLookup && !(await deps.liveLookup()))) return [];
+      const connected = await crm();
+      if (!connected) return [];
+      const t = now();
+      const misses = await db.meta.bulkGet(keys.map((key) => MISS_PREFIX + key));
+      const ask = keys.filter((_, i) => !(typeof misses[i]?.value === 'number' && (misses[i]!.value as number) > t));
+      const identities = ask.map(parseIdentityKey).filter((id): id is Identity => id !== null);
+      if (identities.length === 0) return [];
+      const found = await connected.connector.findByIdentities(identities);
+      const known: IdentityKey[] = [];
+      for (const identity of identities) {
+        const key = identityKey(identity);
+        const ref = found[key]?.[0];
+        if (!ref) continue;
+        const constituent = (await db.constituents.get(ref)) ?? (await connected.connector.get(ref));
+        if (!constituent) continue;
+        await db.transaction('rw', db.constituents, db.identities, async () => {
+          await db.constituents.put(constituent);
+          await db.identities.put({
+            key, platform: identity.platform, handle: identity.handle, constituentId: ref, provenance: 'crm',
+            linkedBy: null, linkedAt: new Date(t).toISOString(), confirmed: true, sourceUrl: profileUrl(identity),
+          });
+        });
+        known.push(key);
+      }
+      const unknown = ask.filter((key) => !known.includes(key));
+      await db.meta.bulkPut(unknown.map((key) => ({ key: MISS_PREFIX + key, value: t + MISS_TTL_MS })));
+      if (known.length > 0) deps.storeChanged();
+      return known;
+    },
+
+    /** Brings one constituent's card and history up to date from the CRM (on opening the card). */
+    async refresh(ref: ConstituentRef): Promise<boolean> {
+      const connected = await crm();
+      if (!connected || !ref.startsWith(`${connected.connection.crm}:`)) return false;
+      const { connector } = connected;
+      const [constituent, history] = await Promise.all([connector.get(ref), connector.history(ref)]);
+      await db.transaction('rw', db.constituents, db.interactions, db.gifts, async () => {
+        if (!constituent) {
+          await db.constituents.delete(ref);
+          return;
+        }
+        await db.constituents.put(constituent);
+        // What this browser logged and has not yet seen come back from the CRM stays as it is;
+        // the CRM's own copy of something we sent replaces nothing (same externalId, skipped).
+        const ours = await db.interactions.where('[constituentId+at]').between([ref, ''], [ref, '\uffff']).toArray();
+        const sent = new Set(ours.map((i) => i.externalId).filter(Boolean));
+        await db.interactions.bulkPut(history.interactions.filter((i) => !sent.has(i.externalId)));
+        const stale = await db.gifts.where('[constituentId+date]').between([ref, ''], [ref, '\uffff']).primaryKeys();
+        await db.gifts.bulkDelete(stale);
+        await db.gifts.bulkPut(history.gifts);
+      });
+      return true;
+    },
+
+    /** Start-up and alarms: send what waits; resume or run a sync that is due. */
+    async wake(reason: string): Promise<void> {
+      if (reason === SYNC_ALARM) {
+        await sync();
+        return;
+      }
+      await flush();
+      if (reason === 'startup') {
+        const connected = await loadConnection(db);
+        if (!connected) return;
+        deps.alarms.every(SYNC_ALARM, SYNC_EVERY_MIN);
+        const status = await syncStatus(db, connected.crm);
+        // Stopped mid-way (worker or browser closed), or never finished: carry on.
+        if (status.state !== 'idle' || status.lastSyncedAt === null) await sync();
+      }
+    },
+  };
+}
