@@ -1,4 +1,6 @@
 import { useEffect } from 'preact/hooks';
+import { send } from '../../browser';
+import { publicConnection } from '../../crm/connection';
 import { PLATFORM_LABELS, type Platform } from '../../identity';
 import { profileUrl } from '../../sites';
 import { db } from '../../store/db';
@@ -18,6 +20,12 @@ export function ConstituentView({ id, channel, pageUrl, onBack }: {
   const constituent = useLiveQuery(() => db().constituents.get(id).then((c) => c ?? null), [id]);
   const identities = useLiveQuery(() => identitiesOf(db(), id), [id]);
   const items = useLiveQuery(() => timeline(db(), id), [id]);
+  const connection = useLiveQuery(() => publicConnection(db()), []);
+
+  useEffect(() => {
+    // The cache shows the card at once; the CRM's latest (card, activities, gifts) follows.
+    if (!id.startsWith('local:')) void send('refreshConstituent', { id });
+  }, [id]);
 
   useEffect(() => {
     // For the "popup open → card painted" benchmark (issue #5): marks the first paint with data.
@@ -67,6 +75,8 @@ export function ConstituentView({ id, channel, pageUrl, onBack }: {
               </div>
             ))}
           </dl>
+        ) : constituent.source !== 'local' && connection && !connection.canReadGifts ? (
+          <p class="muted">Giving is not shown: your CRM key may not read contributions.</p>
         ) : (
           <p class="muted">No giving recorded.</p>
         )}

@@ -1,8 +1,10 @@
+import { useState } from 'preact/hooks';
+import { send } from '../../browser';
 import { PLATFORM_LABELS } from '../../identity';
 import { INTERACTION_KIND_LABELS, type Interaction } from '../../store/model';
 import { dateTime, relative } from '../format';
 
-const STATUS_LABELS = { pending: 'Waiting to sync', failed: 'Not synced', synced: '' } as const;
+const STATUS_LABELS = { pending: 'Waiting to sync', failed: 'Not accepted by the CRM', synced: '' } as const;
 
 export function Timeline({ items, label = 'Timeline', showWho }: {
   items: readonly Interaction[];
@@ -30,9 +32,31 @@ export function Timeline({ items, label = 'Timeline', showWho }: {
                 {STATUS_LABELS[item.status]}
               </span>
             )}
+            {item.status === 'failed' && <RetryButton id={item.id} />}
           </div>
+          {item.status !== 'synced' && item.lastError && (
+            <p class="status-reason">{item.status === 'pending' ? `Will try again: ${item.lastError}` : item.lastError}</p>
+          )}
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Sends a failed interaction again (it was kept, with what the CRM said about it). */
+function RetryButton({ id }: { id: string }) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      class="link retry"
+      disabled={busy}
+      onClick={() => {
+        setBusy(true);
+        void send('retryInteraction', { id }).finally(() => setBusy(false));
+      }}
+    >
+      Retry
+    </button>
   );
 }

@@ -5,6 +5,7 @@ import { loadDemoData } from '../../demo/data';
 import { exportCsv } from '../../import/export-csv';
 import { db } from '../../store/db';
 import { useLiveQuery } from '../hooks';
+import { CrmSection } from './CrmSection';
 import { HealthSection } from './HealthSection';
 import { ImportSection } from './ImportSection';
 import { SitesSection } from './SitesSection';
@@ -52,18 +53,12 @@ export function Options() {
         </div>
       </section>
 
+      <CrmSection />
       <ImportSection />
       {settings && <SitesSection settings={settings} save={save} />}
       <HealthSection />
       {settings && <ProfileSection settings={settings} save={save} />}
 
-      <section class="panel" aria-labelledby="crm-heading">
-        <h2 id="crm-heading">CRM</h2>
-        <p class="muted">
-          Kindred is using its embedded store: everything stays in this browser. Connecting CiviCRM, Salesforce NPSP or
-          Raiser's Edge NXT is coming in a later version.
-        </p>
-      </section>
     </main>
   );
 }
