@@ -75,5 +75,8 @@ export async function publicConnection(db: KindredDB): Promise<PublicConnection 
   return parsed.success ? parsed.data : null;
 }
 
-/** The origin pattern to ask host permission for. */
-export const originPattern = (baseUrl: string): string => `${new URL(baseUrl).origin}/*`;
+/** The host permission pattern to ask for (a match pattern without a port covers every port). */
+export const originPattern = (baseUrl: string): string => {
+  const url = new URL(baseUrl);
+  return `${url.protocol}//${url.hostname}/*`;
+};

@@ -101,7 +101,7 @@ function ConnectForm({ reconnect }: { reconnect?: PublicConnection }) {
         </label>
       </div>
       <div class="row">
-        <button type="submit" disabled={busy}>{busy ? 'Connecting…' : reconnect ? 'Reconnect CiviCRM' : 'Connect CiviCRM'}</button>
+        <button type="submit" class="primary" disabled={busy}>{busy ? 'Connecting…' : reconnect ? 'Reconnect CiviCRM' : 'Connect CiviCRM'}</button>
         {done && <span role="status" class="ok">{done}</span>}
       </div>
       {problem && <p role="alert" class="warning">{problem}</p>}
