@@ -28,6 +28,8 @@ export const settingsSchema = z.object({
   sites: z.partialRecord(platformSchema, siteSettingSchema).default({}),
   /** Mastodon servers beyond the built-in list; each was granted host permission when added. */
   mastodonInstances: z.array(hostSchema).max(200).default([]),
+  /** Ask the connected CRM about people the cache does not know (sends the handles on screen to it). */
+  liveLookup: z.boolean().default(true),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

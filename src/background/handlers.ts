@@ -78,7 +78,18 @@ export function createHandlers(deps: BackgroundDeps): Handlers {
         await deps.showBadge(tabId, false, 'Kindred is off on this site');
         return { known: false, recognize: false, badges: false };
       }
-      const known = await updateTab(tabId, { url, profile, constituentId: null, focus: null });
+      const state = { url, profile, constituentId: null, focus: null };
+      const known = await updateTab(tabId, state);
+      if (!known && profile) {
+        // Not in the cache: the CRM may know them (a Website added since the last sync). The page
+        // is answered now; the toolbar badge turns on when the CRM says so.
+        void deps.crm
+          .liveLookup(profile.identities.map(identityKey))
+          .then(async (found) => {
+            if (found.length > 0 && (await deps.tabs.get(tabId))?.url === url) await updateTab(tabId, state);
+          })
+          .catch(() => undefined);
+      }
       return { known, recognize: true, badges: site.badges && !settings.quiet };
     },
 

@@ -53,6 +53,7 @@ const health = createHealthLog({
 const crm = createCrmService({
   db: database,
   userName: async () => (await loadSettings()).userName || 'me',
+  liveLookup: async () => (await loadSettings()).liveLookup,
   alarms: {
     at: (name, when) => void browser.alarms.create(name, { when }),
     every: (name, minutes) => void browser.alarms.create(name, { periodInMinutes: minutes, delayInMinutes: minutes }),

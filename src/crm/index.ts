@@ -1,10 +1,13 @@
 // Registry of CRM connectors: one line per CRM.
 import { ConnectorError } from './types';
+import { civicrmConfigSchema, createCiviConnector } from './civicrm';
 import { createLocalConnector, localConfigSchema } from './local';
 import type { Connector, ConnectorDeps } from './types';
 import type { KindredDB } from '../store/db';
 
-export type ConnectorId = 'local';
+export type ConnectorId = 'local' | 'civicrm';
+export type { CiviConfig } from './civicrm';
+export { civicrmConfigSchema } from './civicrm';
 export { ConnectorError } from './types';
 export type { Connector, ConnectorDeps } from './types';
 
@@ -15,5 +18,6 @@ export function createConnector(id: ConnectorId, config: unknown, deps: Connecto
       if (!deps.db) throw new ConnectorError('invalid', 'The local connector needs the database.');
       return createLocalConnector(localConfigSchema.parse(config), { ...deps, db: deps.db });
     }
+    case 'civicrm': return createCiviConnector(civicrmConfigSchema.parse(config), deps);
   }
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { browser, send } from '../../browser';
 import { crmUrlSchema, originPattern, publicConnection, type PublicConnection } from '../../crm/connection';
+import type { Settings } from '../../settings';
 import { db } from '../../store/db';
 import { outboxSummary } from '../../sync/outbox';
 import { syncStatus, type SyncStatus } from '../../sync/pull';
@@ -8,7 +9,7 @@ import { dateTime, relative } from '../format';
 import { useLiveQuery } from '../hooks';
 
 /** Connect CiviCRM, see the connection, the sync's progress and what waits to be sent. */
-export function CrmSection() {
+export function CrmSection({ settings, save }: { settings: Settings; save: (next: Settings) => Promise<void> }) {
   const state = useLiveQuery(async () => {
     const connection = await publicConnection(db());
     const [sync, outbox] = await Promise.all([connection ? syncStatus(db(), connection.crm) : null, outboxSummary(db())]);
@@ -21,7 +22,20 @@ export function CrmSection() {
     <section class="panel crm" aria-labelledby="crm-heading">
       <h2 id="crm-heading">CRM</h2>
       {connection ? (
-        <Connected connection={connection} sync={sync} />
+        <>
+          <Connected connection={connection} sync={sync} />
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={settings.liveLookup}
+              onChange={(e) => void save({ ...settings, liveLookup: e.currentTarget.checked })}
+            />
+            <span>
+              <strong>Live lookup</strong>: ask CiviCRM about people Kindred has not synced yet (sends the profile handles
+              you see to your CiviCRM).
+            </span>
+          </label>
+        </>
       ) : (
         <>
           <p class="muted">

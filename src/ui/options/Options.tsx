@@ -53,7 +53,7 @@ export function Options() {
         </div>
       </section>
 
-      <CrmSection />
+      {settings && <CrmSection settings={settings} save={save} />}
       <ImportSection />
       {settings && <SitesSection settings={settings} save={save} />}
       <HealthSection />
