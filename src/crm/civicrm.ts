@@ -143,9 +143,7 @@ interface Call {
   write: boolean;
 }
 
-export interface CiviDeps extends ConnectorDeps {}
-
-function createClient(config: CiviConfig, deps: CiviDeps) {
+function createClient(config: CiviConfig, deps: ConnectorDeps) {
   const http: HttpOptions = {
     fetch: deps.fetch ?? ((input, init) => fetch(input, init)),
     timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -252,8 +250,9 @@ function unexpectedReply(call: Call, error: z.ZodError | null): ConnectorError {
 
 /** Real sites hide the cause behind "(Error ID: …)"; the ID is what the administrator can look up. */
 function withErrorId(message: string): string {
+  const text = excerpt(message).replace(/(?<![.!?])$/, '.');
   const errorId = /Error ID:\s*([\w-]+)/i.exec(message)?.[1];
-  return errorId ? `${excerpt(message)} Give Error ID ${errorId} to your CiviCRM administrator.` : excerpt(message);
+  return errorId ? `${text} Give Error ID ${errorId} to your CiviCRM administrator.` : text;
 }
 
 function serverError(call: Call, message: string, retryAfter: number | undefined, status = 500): ConnectorError {
@@ -457,7 +456,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-function groupBy<T, V>(rows: readonly T[], key: (row: T) => number, value: (row: T) => V | null): Map<number, V[]> {
+function collectBy<T, V>(rows: readonly T[], key: (row: T) => number, value: (row: T) => V | null): Map<number, V[]> {
   const map = new Map<number, V[]>();
   for (const row of rows) {
     const v = value(row);
@@ -496,9 +495,9 @@ function namesFor(draft: ConstituentDraft): { first_name: string | null; last_na
   const first = draft.firstName?.trim() || null;
   const last = draft.lastName?.trim() || null;
   if (first || last) return { first_name: first, last_name: last };
-  const words = draft.displayName.trim().split(/\s+/);
-  if (words.length === 1) return { first_name: words[0] ?? null, last_name: null };
-  return { first_name: words.slice(0, -1).join(' '), last_name: words.at(-1) ?? null };
+  // First word and the rest: keeps "van Beethoven" and "García Márquez" whole as family names.
+  const [given = '', ...family] = draft.displayName.trim().split(/\s+/);
+  return { first_name: given || null, last_name: family.join(' ') || null };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -532,17 +531,27 @@ function readCursor(text: string | null): Cursor | null {
 
 const EPOCH = '1970-01-01 00:00:00';
 
+/** The CRM's permissions are the truth (DESIGN.md): what this key may not read is absent, not an error. */
+async function unlessForbidden<T>(request: Promise<T>): Promise<T | null> {
+  try {
+    return await request;
+  } catch (error) {
+    if (error instanceof ConnectorError && error.code === 'forbidden') return null;
+    throw error;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The connector
 
-export function createCiviConnector(config: CiviConfig, deps: CiviDeps = {}): Connector {
+export function createCiviConnector(config: CiviConfig, deps: ConnectorDeps = {}): Connector {
   const { api, whoAmI } = createClient(config, deps);
   const now = deps.now ?? (() => new Date());
 
-  /** Contribution rows, or null when this key may not read contributions (a volunteer's key). */
-  async function contributionsOf(contactIds: number[]): Promise<ContributionRow[] | null> {
-    try {
-      const { rows } = await api(
+  /** Completed contributions, or null when this key may not read them (a volunteer's key: 403). */
+  function contributionsOf(contactIds: number[]): Promise<ContributionRow[] | null> {
+    return unlessForbidden(
+      api(
         'Contribution',
         'get',
         {
@@ -551,24 +560,20 @@ export function createCiviConnector(config: CiviConfig, deps: CiviDeps = {}): Co
           orderBy: { receive_date: 'DESC', id: 'DESC' },
         },
         contributionRow,
-      );
-      return rows;
-    } catch (error) {
-      if (error instanceof ConnectorError && error.code === 'forbidden') return null;
-      throw error;
-    }
+      ).then((result) => result.rows),
+    );
   }
 
   const byContact = (contactIds: number[]) => ['contact_id', 'IN', contactIds];
 
   async function emailsOf(contactIds: number[]) {
     const { rows } = await api('Email', 'get', { select: ['contact_id', 'email', 'is_primary'], where: [byContact(contactIds)], orderBy: { is_primary: 'DESC', id: 'ASC' } }, emailRow);
-    return groupBy(rows, (r) => r.contact_id, (r) => r.email?.trim() || null);
+    return collectBy(rows, (r) => r.contact_id, (r) => r.email?.trim() || null);
   }
 
   async function phonesOf(contactIds: number[]) {
     const { rows } = await api('Phone', 'get', { select: ['contact_id', 'phone', 'is_primary'], where: [byContact(contactIds)], orderBy: { is_primary: 'DESC', id: 'ASC' } }, phoneRow);
-    return groupBy(rows, (r) => r.contact_id, (r) => r.phone?.trim() || null);
+    return collectBy(rows, (r) => r.contact_id, (r) => r.phone?.trim() || null);
   }
 
   async function tagsOf(contactIds: number[]) {
@@ -578,7 +583,7 @@ export function createCiviConnector(config: CiviConfig, deps: CiviDeps = {}): Co
       { select: ['entity_id', 'tag_id:label'], where: [['entity_table', '=', 'civicrm_contact'], ['entity_id', 'IN', contactIds]] },
       entityTagRow,
     );
-    return groupBy(rows, (r) => r.entity_id, (r) => r['tag_id:label']);
+    return collectBy(rows, (r) => r.entity_id, (r) => r['tag_id:label']);
   }
 
   async function groupsOf(contactIds: number[]) {
@@ -588,18 +593,18 @@ export function createCiviConnector(config: CiviConfig, deps: CiviDeps = {}): Co
       { select: ['contact_id', 'group_id:label'], where: [byContact(contactIds), ['status', '=', 'Added']] },
       groupContactRow,
     );
-    return groupBy(rows, (r) => r.contact_id, (r) => r['group_id:label']);
+    return collectBy(rows, (r) => r.contact_id, (r) => r['group_id:label']);
   }
 
   async function websitesOf(contactIds: number[]) {
     const { rows } = await api('Website', 'get', { select: ['contact_id', 'url', 'website_type_id:name'], where: [byContact(contactIds)] }, websiteRow);
-    return groupBy(rows, (r) => r.contact_id, (r) => websiteIdentity(r.url, r['website_type_id:name']));
+    return collectBy(rows, (r) => r.contact_id, (r) => websiteIdentity(r.url, r['website_type_id:name']));
   }
 
   async function givingByContact(contactIds: number[]): Promise<Map<number, Giving> | null> {
     const rows = await contributionsOf(contactIds);
     if (!rows) return null;
-    const byId = groupBy(rows, (r) => r.contact_id, (r) => r);
+    const byId = collectBy(rows, (r) => r.contact_id, (r) => r);
     return new Map(contactIds.map((cid) => [cid, givingOf(byId.get(cid) ?? [])]));
   }
 
@@ -869,8 +874,10 @@ export function createCiviConnector(config: CiviConfig, deps: CiviDeps = {}): Co
     const total = first ? countMatched : cursor.total;
     const last = rows.at(-1);
     const lastStamp = last?.modified_date && civiTime.safeParse(last.modified_date).success ? last.modified_date : null;
-    const after: [string, number] | null = last && lastStamp ? [lastStamp, last.id] : cursor.after;
     const finished = rows.length < PAGE_SIZE;
+    // Without a stamp to continue from, the next page would be this one again.
+    if (last && !lastStamp) throw unexpectedReply({ entity: 'Contact', action: 'get', write: false }, null);
+    const after: [string, number] | null = last && lastStamp ? [lastStamp, last.id] : cursor.after;
     // Rows come in modified_date order, so the last one is the newest change seen.
     const next: Cursor = finished
       ? { v: 1, phase: 'changes', since: after?.[0] ?? cursor.since, after: null, done: 0, total: null }
@@ -887,7 +894,7 @@ export function createCiviConnector(config: CiviConfig, deps: CiviDeps = {}): Co
         throw new ConnectorError('auth', 'CiviCRM did not log in with this API key (it answered as an anonymous visitor). Check that the AuthX extension is enabled.');
       }
       const { rows } = await api('Contact', 'get', { select: ['id', 'display_name'], where: [['id', '=', contactId]], limit: 1 }, displayNameRow);
-      const canReadGifts = (await contributionsProbe()) !== null;
+      const canReadGifts = (await unlessForbidden(api('Contribution', 'get', { select: ['id'], limit: 1 }, createdRow))) !== null;
       return { user: rows[0]?.display_name?.trim() || `Contact ${contactId}`, canReadGifts };
     },
 
@@ -1021,15 +1028,4 @@ export function createCiviConnector(config: CiviConfig, deps: CiviDeps = {}): Co
       }
     },
   };
-
-  /** Whether this key may read contributions at all: one row at most. */
-  async function contributionsProbe(): Promise<true | null> {
-    try {
-      await api('Contribution', 'get', { select: ['id'], limit: 1 }, createdRow);
-      return true;
-    } catch (error) {
-      if (error instanceof ConnectorError && error.code === 'forbidden') return null;
-      throw error;
-    }
-  }
 }

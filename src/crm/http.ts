@@ -40,7 +40,8 @@ export async function send(url: string, init: RequestInit, options: HttpOptions)
 function networkError(error: unknown, { service, timeoutMs }: HttpOptions): ConnectorError {
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new ConnectorError('network', `${service} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+    const limit = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
+    return new ConnectorError('network', `${service} did not answer within ${limit}.`);
   }
   // undici wraps the socket error in `cause` ("fetch failed" ← ECONNRESET / ECONNREFUSED).
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : null;
