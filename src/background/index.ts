@@ -56,7 +56,11 @@ const crm = createCrmService({
   liveLookup: async () => (await loadSettings()).liveLookup,
   alarms: {
     at: (name, when) => void browser.alarms.create(name, { when }),
-    every: (name, minutes) => void browser.alarms.create(name, { periodInMinutes: minutes, delayInMinutes: minutes }),
+    // Only when missing: re-creating it at every worker start would push it back each time.
+    every: (name, minutes) =>
+      void browser.alarms.get(name).then((alarm) => {
+        if (!alarm) void browser.alarms.create(name, { periodInMinutes: minutes, delayInMinutes: minutes });
+      }),
     clear: (name) => void browser.alarms.clear(name),
   },
   // Pages and tabs re-check what they show (liveQuery covers the extension pages by itself).

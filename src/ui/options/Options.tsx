@@ -3,6 +3,7 @@ import { browser, send } from '../../browser';
 import { parseSettings, type Settings } from '../../settings';
 import { loadDemoData } from '../../demo/data';
 import { exportCsv } from '../../import/export-csv';
+import { publicConnection } from '../../crm/connection';
 import { db } from '../../store/db';
 import { useLiveQuery } from '../hooks';
 import { CrmSection } from './CrmSection';
@@ -27,7 +28,7 @@ export function Options() {
   const counts = useLiveQuery(async () => {
     const d = db();
     const [constituents, identities, interactions] = await Promise.all([d.constituents.count(), d.identities.count(), d.interactions.count()]);
-    return { constituents, identities, interactions };
+    return { constituents, identities, interactions, crm: await publicConnection(d) };
   }, []);
 
   return (
@@ -44,7 +45,7 @@ export function Options() {
         <h2 id="data-heading">Your data</h2>
         <p>
           {counts
-            ? `${counts.constituents.toLocaleString()} constituents, ${counts.identities.toLocaleString()} linked profiles, ${counts.interactions.toLocaleString()} interactions, stored in this browser only.`
+            ? `${counts.constituents.toLocaleString()} constituents, ${counts.identities.toLocaleString()} linked profiles, ${counts.interactions.toLocaleString()} interactions, ${counts.crm ? 'kept in this browser as a cache of CiviCRM' : 'stored in this browser only'}.`
             : 'Counting…'}
         </p>
         <div class="row">
