@@ -1,6 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { send } from '../../browser';
-import { publicConnection } from '../../crm/connection';
+import { CRM_LABELS, publicConnection } from '../../crm/connection';
 import { PLATFORM_LABELS, type Platform } from '../../identity';
 import { profileUrl } from '../../sites';
 import { db } from '../../store/db';
@@ -45,7 +45,7 @@ export function ConstituentView({ id, channel, pageUrl, onBack }: {
           <h1 id="constituent-name">{constituent.displayName}</h1>
           <p class="subtitle">
             {constituent.emails[0] ?? 'No email on file'}
-            {constituent.source !== 'local' && ` · ${constituent.source}`}
+            {constituent.source !== 'local' && ` · ${CRM_LABELS[constituent.source as keyof typeof CRM_LABELS] ?? constituent.source}`}
           </p>
         </div>
       </header>
