@@ -383,3 +383,91 @@ export async function domContentLoadedAt(page: Page): Promise<number> {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Added for scripts/bench/sync.ts (usable by any test or bench)
+
+/**
+ * Grants an optional host permission (`http://127.0.0.1/*`…) the way a user does it on
+ * chrome://extensions (Site access → Add a site): `developerPrivate.addHostPermission`. A later
+ * `permissions.request` for that origin is then granted without a prompt (see settings.e2e.ts).
+ */
+export async function grantHostPermission(context: BrowserContext, extensionId: string, origin: string): Promise<void> {
+  const page = await context.newPage();
+  try {
+    await page.goto('chrome://extensions/');
+    await page.evaluate(
+      ([id, host]) => (chrome as unknown as { developerPrivate: { addHostPermission(id: string, host: string): Promise<void> } }).developerPrivate.addHostPermission(id!, host!),
+      [extensionId, origin],
+    );
+  } finally {
+    await page.close();
+  }
+}
+
+/** A DevTools protocol session on the extension's service worker. */
+export interface WorkerCdp {
+  /** Sends one command to the worker; rejects if the worker is gone (stopped) or the command fails. */
+  send<T = unknown>(method: string, params?: Record<string, unknown>): Promise<T>;
+  /** Events from the worker (`Profiler.consoleProfileFinished`…). */
+  on(listener: (method: string, params: unknown) => void): void;
+  detach(): Promise<void>;
+}
+
+/**
+ * Attaches to the extension's service worker target through the browser's CDP session (Playwright's
+ * `newCDPSession` takes pages and frames only). Non-flat mode (`Target.sendMessageToTarget`), since
+ * a Playwright CDPSession cannot address a child session id. After a worker restart, attach again.
+ */
+export async function serviceWorkerCdp(context: BrowserContext, extensionId: string): Promise<WorkerCdp> {
+  const browser = context.browser();
+  if (!browser) throw new Error('serviceWorkerCdp: no browser for this context');
+  const session = await browser.newBrowserCDPSession();
+  const { targetInfos } = (await session.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
+  const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`));
+  if (!target) {
+    await session.detach().catch(() => undefined);
+    throw new Error(`serviceWorkerCdp: the service worker of ${extensionId} is not running`);
+  }
+  const { sessionId } = (await session.send('Target.attachToTarget', { targetId: target.targetId, flatten: false })) as { sessionId: string };
+  let nextId = 0;
+  let gone = false;
+  const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
+  const listeners: ((method: string, params: unknown) => void)[] = [];
+  session.on('Target.receivedMessageFromTarget', (event: { sessionId?: string; message: string }) => {
+    if (event.sessionId !== sessionId) return;
+    const message = JSON.parse(event.message) as { id?: number; result?: unknown; error?: { message: string }; method?: string; params?: unknown };
+    if (message.id !== undefined) {
+      const p = pending.get(message.id);
+      pending.delete(message.id);
+      if (message.error) p?.fail(new Error(message.error.message));
+      else p?.ok(message.result);
+    } else if (message.method) for (const l of listeners) l(message.method, message.params);
+  });
+  session.on('Target.detachedFromTarget', (event: { sessionId?: string }) => {
+    if (event.sessionId !== sessionId) return;
+    gone = true;
+    for (const p of pending.values()) p.fail(new Error('service worker detached'));
+    pending.clear();
+  });
+  return {
+    send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+      if (gone) return Promise.reject(new Error('service worker detached'));
+      const id = ++nextId;
+      return new Promise<T>((ok, fail) => {
+        pending.set(id, { ok: ok as (v: unknown) => void, fail });
+        session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch((e: unknown) => {
+          pending.delete(id);
+          fail(e instanceof Error ? e : new Error(String(e)));
+        });
+      });
+    },
+    on(listener) {
+      listeners.push(listener);
+    },
+    async detach() {
+      gone = true;
+      await session.detach().catch(() => undefined);
+    },
+  };
+}

@@ -278,11 +278,10 @@ export function createCrmService(deps: CrmServiceDeps) {
           return;
         }
         await db.constituents.put(constituent);
-        // What this browser logged and has not yet seen come back from the CRM stays as it is;
-        // the CRM's own copy of something we sent replaces nothing (same externalId, skipped).
-        const ours = await db.interactions.where('[constituentId+at]').between([ref, ''], [ref, '\uffff']).toArray();
-        const sent = new Set(ours.map((i) => i.externalId).filter(Boolean));
-        await db.interactions.bulkPut(history.interactions.filter((i) => !sent.has(i.externalId)));
+        // The CRM's copy of something logged here carries the same id (the connector reads it
+        // from the activity): while ours still waits in the outbox, ours is what the user sees.
+        const cached = await db.interactions.bulkGet(history.interactions.map((i) => i.id));
+        await db.interactions.bulkPut(history.interactions.filter((_, n) => !cached[n] || cached[n]!.status === 'synced'));
         const stale = await db.gifts.where('[constituentId+date]').between([ref, ''], [ref, '\uffff']).primaryKeys();
         await db.gifts.bulkDelete(stale);
         await db.gifts.bulkPut(history.gifts);

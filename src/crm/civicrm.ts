@@ -731,7 +731,14 @@ export function createCiviConnector(config: CiviConfig, deps: ConnectorDeps = {}
       loggedRow,
     );
     // The marker may sit in someone's notes too; only our final line counts.
-    return rows.find((r) => refIn(r['activity_id.details']) === escapeHtml(idempotencyKey))?.activity_id ?? null;
+    const ids = [...new Set(rows.filter((r) => refIn(r['activity_id.details']) === escapeHtml(idempotencyKey)).map((r) => r.activity_id))];
+    ids.sort((a, b) => a - b);
+    if (ids.length > 1) {
+      // The same write landed twice: a browser re-sends a POST by itself when a reused connection
+      // closes before the reply. Keep the first; the others are copies only Kindred made.
+      await api('Activity', 'delete', { where: [['id', 'IN', ids.slice(1)]] }, z.unknown()).catch(() => undefined);
+    }
+    return ids[0] ?? null;
   }
 
   async function activitiesOf(contactId: number, ref: ConstituentRef): Promise<Interaction[]> {
@@ -752,7 +759,9 @@ export function createCiviConnector(config: CiviConfig, deps: ConnectorDeps = {}
     return unique.map((row) => {
       const at = fromCiviDateTime(row['activity_id.activity_date_time']) ?? now().toISOString();
       return {
-        id: `${CIVICRM_SOURCE}:activity:${row.activity_id}`,
+        // Logged through Kindred: the id Kindred gave it (its idempotency key), so the CRM's copy
+        // and the item logged in this browser are one interaction, even before the reply came.
+        id: htmlToText(refIn(row['activity_id.details']) ?? '') || `${CIVICRM_SOURCE}:activity:${row.activity_id}`,
         constituentId: ref,
         ...readActivity(row),
         at,
@@ -992,7 +1001,10 @@ export function createCiviConnector(config: CiviConfig, deps: ConnectorDeps = {}
       );
       const created = rows[0];
       if (!created) throw unexpectedReply({ entity: 'Activity', action: 'create', write: true }, null);
-      return { externalId: String(created.id) };
+      // This reply may answer the browser's silent re-send of a write that had landed already:
+      // look once more, so a second copy is removed and every attempt reports the same activity.
+      const kept = await alreadyLogged(contactId, when, idempotencyKey).catch(() => null);
+      return { externalId: String(kept ?? created.id) };
     },
 
     async createConstituent(draft) {

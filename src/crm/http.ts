@@ -41,7 +41,9 @@ function networkError(error: unknown, { service, timeoutMs }: HttpOptions): Conn
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
     const limit = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
-    return new ConnectorError('network', `${service} did not answer within ${limit}.`);
+    // The server may still be working on it: a retry's "already written?" check must come after
+    // that write could have landed, so wait at least as long again.
+    return new ConnectorError('network', `${service} did not answer within ${limit}.`, timeoutMs);
   }
   // undici wraps the socket error in `cause` ("fetch failed" ← ECONNRESET / ECONNREFUSED).
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : null;

@@ -37,8 +37,17 @@ export type OutboxPause = z.infer<typeof pauseSchema>;
 const backoffSchema = z.object({ until: z.number(), failures: z.number().int().nonnegative() });
 type QueueBackoff = z.infer<typeof backoffSchema>;
 
+/**
+ * While an item is being sent it is not due: if the worker dies mid-request, the next worker must
+ * not send it again before this attempt has certainly ended (the first write may still land, and
+ * the connector's "already written?" check would miss it). Longer than a connector's request timeout.
+ */
+export const SEND_LEASE_MS = 30_000;
+
 export interface FlushDeps {
   db: KindredDB;
+  /** See SEND_LEASE_MS. */
+  leaseMs?: number;
   /** Resolved only when something is due, so a held lock or an empty queue costs no set-up. */
   connector: Connector | (() => Promise<Connector>);
   now?: () => number;
@@ -156,6 +165,7 @@ async function flushLocked(deps: FlushDeps): Promise<FlushReport> {
     const { ref, draft } = parsed.payload;
 
     let outcome: { ok: true; externalId: string } | { ok: false; error: unknown };
+    await db.outbox.update(raw.id, { nextAttemptAt: t + (deps.leaseMs ?? SEND_LEASE_MS) });
     try {
       connector ??= typeof deps.connector === 'function' ? await deps.connector() : deps.connector;
       const { externalId } = await connector.logInteraction(ref, draft, raw.id);
@@ -175,6 +185,8 @@ async function flushLocked(deps: FlushDeps): Promise<FlushReport> {
     const code = outcome.error instanceof ConnectorError ? outcome.error.code : null;
     const message = describeError(outcome.error);
     if (code === 'auth') {
+      // Refused at the door, so nothing was written: the item keeps its place in the queue.
+      await db.outbox.update(raw.id, { nextAttemptAt: raw.nextAttemptAt });
       await db.meta.put({ key: OUTBOX_PAUSED_KEY, value: { code, message, at: t } satisfies OutboxPause });
       report.paused = code;
       break;

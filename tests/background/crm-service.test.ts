@@ -200,4 +200,27 @@ describe('refresh', () => {
     await service.refresh(ref);
     expect(await db.gifts.where('[constituentId+date]').between([ref, ''], [ref, '\uffff']).count()).toBe(2);
   });
+
+  it('shows an interaction once when its write landed but the reply was lost, before and after it syncs', async () => {
+    await connect();
+    const ref = `civicrm:${contactId('Jack Marlowe')}`;
+    double.fault({ dropAfterApply: true, match: (r) => r.entity === 'Activity' && r.action === 'create' });
+    const logged = await service.logInteraction(ref, draft('Landed, reply lost'));
+    expect(logged.status).toBe('pending');
+    const copies = () => db.interactions.filter((i) => i.notes === 'Landed, reply lost').toArray();
+    await service.refresh(ref);
+    expect((await copies()).map((i) => [i.id, i.status])).toEqual([[logged.id, 'pending']]);
+    clock += 60_000;
+    await service.flush();
+    await service.refresh(ref);
+    expect((await copies()).map((i) => [i.id, i.status])).toEqual([[logged.id, 'synced']]);
+  });
+
+  it('refresh is idempotent for gifts', async () => {
+    await connect();
+    const ref = `civicrm:${contactId('Ada Okafor')}`;
+    await service.refresh(ref);
+    await service.refresh(ref);
+    expect(await db.gifts.where('[constituentId+date]').between([ref, ''], [ref, '\uffff']).count()).toBe(2);
+  });
 });

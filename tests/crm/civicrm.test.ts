@@ -245,6 +245,24 @@ describe('civicrm connector: writes', () => {
     });
   });
 
+  it('a write that landed twice (a browser re-send) is cleaned up: one activity stays, every attempt names it', async () => {
+    await start();
+    const connector = connect();
+    const first = await connector.logInteraction(ref('Ada Okafor'), draft, 'twice-1');
+    // What Chromium's silent re-send of the same POST leaves behind: a second copy with our marker.
+    const [original] = activitiesWithKey('twice-1');
+    const { id: originalId, ...fields } = original!;
+    const copy = double.data.activities.insert(fields);
+    for (const { id: _, ...link } of [...double.data.activityContacts.values()].filter((l) => l.activity_id === originalId)) {
+      double.data.activityContacts.insert({ ...link, activity_id: copy.id });
+    }
+    expect(activitiesWithKey('twice-1').filter((a) => !a.is_deleted)).toHaveLength(2);
+    const again = await connector.logInteraction(ref('Ada Okafor'), draft, 'twice-1');
+    expect(again.externalId).toBe(first.externalId);
+    expect(calls('Activity', 'delete').at(-1)?.params).toMatchObject({ where: [['id', 'IN', [copy.id]]] });
+    expect(calls('Activity', 'create')).toHaveLength(1);
+  });
+
   it('writes on retry when the first attempt never reached the server', async () => {
     await start();
     const connector = connect();
@@ -522,7 +540,10 @@ describe('civicrm connector: errors in words', () => {
     double.fault({ dropBeforeApply: true });
     await expect(connect().search('ada')).rejects.toMatchObject({ code: 'network', message: expect.stringMatching(/^Could not reach CiviCRM/) });
     double.fault({ latencyMs: 400 });
-    await expect(connect(double.users.admin, { timeoutMs: 100 }).search('ada')).rejects.toThrow(new ConnectorError('network', 'CiviCRM did not answer within 100 ms.'));
+    // A timeout asks the retry to wait as long again: the server may still apply the write.
+    await expect(connect(double.users.admin, { timeoutMs: 100 }).search('ada')).rejects.toMatchObject({
+      code: 'network', message: 'CiviCRM did not answer within 100 ms.', retryAfterMs: 100,
+    });
     await expect(createConnector('civicrm', { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' }).search('ada')).rejects.toMatchObject({ code: 'network' });
   });
 

@@ -14,6 +14,7 @@ import {
   resumeOutbox,
   retryAllFailed,
   retryItem,
+  SEND_LEASE_MS,
   type FlushDeps,
 } from '../../src/sync/outbox';
 import { freshDb } from '../helpers/db';
@@ -425,7 +426,7 @@ describe('crash safety', () => {
   });
 
   it('re-sends with the same key when the local success transaction never commits', async () => {
-    const { db, crm, flush } = setup();
+    const { db, crm, clock, flush } = setup();
     await queue(db, 'k', T0, 'typed by the user');
     const spy = vi.spyOn(db.outbox, 'delete').mockImplementation(() => {
       throw new Error('killed inside the transaction');
@@ -433,10 +434,14 @@ describe('crash safety', () => {
     await expect(flush()).rejects.toThrow('killed inside the transaction');
     // The transaction rolled back as a whole: the interaction's update did not stick either.
     expect(await db.interactions.get('k')).toMatchObject({ status: 'pending', externalId: null, notes: 'typed by the user' });
-    expect(await db.outbox.get('k')).toMatchObject({ attempts: 0, nextAttemptAt: T0 });
+    // Still leased to the attempt that died: not due again before that attempt has certainly ended.
+    expect(await db.outbox.get('k')).toMatchObject({ attempts: 0, nextAttemptAt: T0 + SEND_LEASE_MS });
     expect(crm.writes).toBe(1);
 
     spy.mockRestore();
+    expect(await flush()).toMatchObject({ sent: 0, skipped: false });
+    expect(crm.calls).toEqual(['k']);
+    clock.t = T0 + SEND_LEASE_MS;
     expect(await flush()).toMatchObject({ sent: 1, skipped: false }); // and the lock was released
     expect(crm.calls).toEqual(['k', 'k']);
     expect(crm.writes).toBe(1);

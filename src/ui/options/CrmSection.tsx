@@ -23,7 +23,7 @@ export function CrmSection({ settings, save }: { settings: Settings; save: (next
       <h2 id="crm-heading">CRM</h2>
       {connection ? (
         <>
-          <Connected connection={connection} sync={sync} />
+          <Connected connection={connection} sync={sync} keyRefused={outbox.paused?.code === 'auth'} />
           <label class="check">
             <input
               type="checkbox"
@@ -126,10 +126,11 @@ function ConnectForm({ reconnect }: { reconnect?: PublicConnection }) {
   );
 }
 
-function Connected({ connection, sync }: { connection: PublicConnection; sync: SyncStatus | null }) {
+function Connected({ connection, sync, keyRefused }: { connection: PublicConnection; sync: SyncStatus | null; keyRefused: boolean }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const needsKey = sync?.errorCode === 'auth';
+  // The sync or the outbox met a refused key: ask for it again right here.
+  const needsKey = keyRefused || sync?.errorCode === 'auth';
 
   async function run(label: string, action: () => Promise<string | null>) {
     setBusy(label);

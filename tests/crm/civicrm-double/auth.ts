@@ -31,6 +31,9 @@ export interface Realm {
 
 const b64url = (buf: Buffer | string) => Buffer.from(buf).toString('base64url');
 
+// GUESS: a real site signs authx JWTs with its crypto keys (crypto.jwt); the double uses HS256 with a
+// per-double secret. Only the claims the Authenticator reads matter: scope "authx", sub "cid:N", exp.
+
 export function mintJwt(secret: string, contactId: number, ttlSeconds: number, scope = 'authx'): string {
   const now = Math.floor(Date.now() / 1000);
   const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));

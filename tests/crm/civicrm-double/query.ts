@@ -97,6 +97,7 @@ function compileJoins(scope: Scope, ctx: QueryContext, join: unknown): CompiledJ
     const conditions = j.slice(2);
     // GUESS: bridge joins (a third element naming a bridge entity, e.g. EntityTag) are not modelled.
     if (conditions.some((c) => !Array.isArray(c))) return fail(`double: join conditions must be clauses (bridge joins are not modelled): ${JSON.stringify(j)}`);
+    // GUESS: the joined entity's default filters (is_deleted…) are not added; the caller's ON/where decides.
     scope.aliases.set(alias, entity);
     const on = compileClauses<Tuple>(conditions, { mode: 'join', resolve: (e) => pathOperand(scope, e, 'join'), userContactId: scope.userContactId }, 'join');
     return { alias, entity, type, table: scope.data[entity.table] as unknown as Table<Row>, on, hash: findHashKey(scope, alias, entity, conditions) };

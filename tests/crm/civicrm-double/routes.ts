@@ -86,6 +86,7 @@ export function apiReply(site: { data: CiviData; strictParams: boolean }, r: Rou
   // Batch: `calls` is read from POST only.
   let calls: unknown;
   try {
+    // GUESS: a missing or malformed `calls` fails like a bad call (500), not as a CMS error page.
     if (form.calls === undefined) fail('Could not find valid value for calls (POST field)');
     calls = parseJson(form.calls, 'calls');
     if (!calls || typeof calls !== 'object') fail(`calls must be a JSON object, got ${form.calls}`);
