@@ -224,3 +224,29 @@ describe('refresh', () => {
     expect(await db.gifts.where('[constituentId+date]').between([ref, ''], [ref, '\uffff']).count()).toBe(2);
   });
 });
+
+describe('links and creates', () => {
+  it('links a profile in CiviCRM (a Website row) and in the cache, and says how to add a missing website type', async () => {
+    await connect();
+    const ada = contactId('Ada Okafor');
+    await service.link(`civicrm:${ada}`, { platform: 'x', handle: 'ada_new' });
+    const rows = [...double.data.websites.values()].filter((w) => w.contact_id === ada && /ada_new/.test(w.url));
+    expect(rows).toHaveLength(1);
+    expect(await db.identities.get('x:ada_new')).toMatchObject({ constituentId: `civicrm:${ada}`, provenance: 'user-linked', linkedBy: 'Sam' });
+    await expect(service.link(`civicrm:${ada}`, { platform: 'bluesky', handle: 'ada.bsky.social' })).rejects.toMatchObject({
+      code: 'invalid',
+      message: expect.stringMatching(/Website Type named 'Bluesky'/),
+    });
+    expect(await db.identities.get('bluesky:ada.bsky.social')).toBeUndefined();
+  });
+
+  it('creates a contact in CiviCRM when connected, caches it and links the profile', async () => {
+    await connect();
+    const ref = await service.create({ displayName: 'Maya Lindqvist', emails: ['maya@example.org'] }, { platform: 'x', handle: 'mlindqvist' });
+    expect(ref).toMatch(/^civicrm:\d+$/);
+    const contact = double.data.contacts.get(Number(ref.slice('civicrm:'.length)));
+    expect(contact).toMatchObject({ first_name: 'Maya', last_name: 'Lindqvist' });
+    expect(await db.constituents.get(ref)).toMatchObject({ displayName: 'Maya Lindqvist', emails: ['maya@example.org'] });
+    expect(await db.identities.get('x:mlindqvist')).toMatchObject({ constituentId: ref });
+  });
+});
