@@ -48,7 +48,8 @@ export interface GivingLine {
 }
 
 export function givingLines(giving: Giving | null): GivingLine[] {
-  if (!giving) return [];
+  // A CRM that knows someone gave nothing says "0": that reads as "no giving recorded", not "0.00".
+  if (!giving || (!giving.lifetime && giving.lastGiftAmount === null && !giving.lastGiftDate)) return [];
   const lines: GivingLine[] = [];
   const lifetime = money(giving.lifetime, giving.currency);
   if (lifetime) lines.push({ label: 'Lifetime', value: lifetime });
