@@ -34,7 +34,7 @@ export async function buildExtension(): Promise<{ chrome: string; firefox: strin
   mkdirSync(staging, { recursive: true });
 
   await Promise.all([
-    build({ ...common, entryPoints: { background: 'src/background/index.ts' }, format: 'esm', outdir: staging }),
+    build({ ...common, entryPoints: { background: 'src/background/index.ts', keeper: 'src/keeper/index.ts' }, format: 'esm', outdir: staging }),
     build({
       ...common,
       entryPoints: { content: 'src/content/index.ts' },
@@ -78,7 +78,8 @@ export async function buildExtension(): Promise<{ chrome: string; firefox: strin
       const m = structuredClone(manifest);
       delete m.background.service_worker;
       delete m.side_panel;
-      m.permissions = m.permissions.filter((p: string) => p !== 'sidePanel');
+      // Firefox has no side panel and no offscreen documents (its event page is the background).
+      m.permissions = m.permissions.filter((p: string) => p !== 'sidePanel' && p !== 'offscreen');
       return m;
     },
   };
@@ -87,6 +88,7 @@ export async function buildExtension(): Promise<{ chrome: string; firefox: strin
   for (const [target, makeManifest] of Object.entries(targets)) {
     const dir = join(dist, target);
     cpSync(staging, dir, { recursive: true });
+    if (target === 'firefox') for (const file of ['keeper.html', 'keeper.js']) rmSync(join(dir, file), { force: true });
     writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(makeManifest(), null, 2)}\n`);
     const entries = listFiles(dir).map((file) => ({ name: relative(dir, file), data: readFileSync(file) }));
     writeFileSync(join(dist, `kindred-${target}.zip`), zip(entries));

@@ -99,3 +99,25 @@ export function onActiveTabChange(callback: () => void): () => void {
     browser.storage.onChanged.removeListener(onChanged);
   };
 }
+
+/**
+ * Chrome: makes sure the keeper (src/keeper) is running, an offscreen document that holds the
+ * database open so the first lookup after the service worker wakes up does not pay for reopening
+ * it. Firefox has no offscreen documents (and no need: its background is an event page).
+ */
+export async function ensureKeeper(): Promise<void> {
+  if (typeof chrome === 'undefined' || !chrome.offscreen || !chrome.runtime.getContexts) return;
+  const url = chrome.runtime.getURL('keeper.html');
+  const open = await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as chrome.runtime.ContextType], documentUrls: [url] });
+  if (open.length > 0) return;
+  await chrome.offscreen
+    .createDocument({
+      url: 'keeper.html',
+      reasons: ['LOCAL_STORAGE' as chrome.offscreen.Reason],
+      justification: "Keeps Kindred's local constituent database open so profile lookups stay instant after the background sleeps.",
+    })
+    // Two wake-ups racing both try; the second is refused with "Only a single offscreen document".
+    .catch((error: unknown) => {
+      if (!/single offscreen/i.test(String(error))) throw error;
+    });
+}

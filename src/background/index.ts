@@ -1,7 +1,7 @@
 // Service worker (Chrome) / event page (Firefox). Listeners are registered synchronously at the
 // top level and await one `ready` promise: the worker can be stopped at any moment and woken by
 // any event, so nothing durable lives in module state (the caches below are rebuilt by `ready`).
-import { browser, extensionOrigin, openSidePanelForTab, registerContentScript, setTabBadge, type Runtime } from '../browser';
+import { browser, ensureKeeper, extensionOrigin, openSidePanelForTab, registerContentScript, setTabBadge, type Runtime } from '../browser';
 import { parseSettings, type Settings } from '../settings';
 import { siteFor } from '../sites';
 import { db } from '../store/db';
@@ -106,6 +106,7 @@ browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name !== OUTBOX_ALARM && alarm.name !== SYNC_ALARM) return;
   void ready.then(() => crm.wake(alarm.name)).catch((error) => console.warn('[kindred] alarm failed', error));
 });
+void ensureKeeper().catch((error) => console.warn('[kindred] could not start the keeper', error));
 void ready.then(() => crm.wake('startup')).catch((error) => console.warn('[kindred] start-up flush failed', error));
 
 // A full navigation to a page we do not run on must not keep the previous profile's badge.
