@@ -11,7 +11,7 @@ import { profileUrl } from '../sites';
 import type { KindredDB } from '../store/db';
 import type { Interaction } from '../store/model';
 import type { LockFn } from '../sync/lock';
-import { flushOutbox, queueInteraction, resumeOutbox, retryAllFailed, retryItem, type FlushReport } from '../sync/outbox';
+import { flushOutbox, queueInteraction, resumeOutbox, retryAllFailed, retryItem, SEND_LEASE_MS, type FlushReport } from '../sync/outbox';
 import { resetSync, runSync, syncStatus, type SyncReport } from '../sync/pull';
 
 export const OUTBOX_ALARM = 'kindred-outbox';
@@ -218,10 +218,12 @@ export function createCrmService(deps: CrmServiceDeps) {
         createdAt: new Date(now()).toISOString(),
       };
       await queueInteraction(db, interaction, { ref, draft }, now);
-      // The write is safe in the outbox now; a slow CRM must not hold the form. The alarm set by
-      // flush picks up whatever this attempt does not finish.
-      await Promise.race([flush().catch((error) => log('flush failed', error)), new Promise((r) => setTimeout(r, 1_500))]);
-      return (await db.interactions.get(interaction.id)) ?? interaction;
+      // It is safe in the outbox now: the form is answered at once and the card shows it as
+      // waiting until the CRM has it. Should this worker stop mid-send, the alarm (set before the
+      // send, past the send lease) wakes the next one to finish.
+      deps.alarms.at(OUTBOX_ALARM, now() + SEND_LEASE_MS + 1_000);
+      void flush().catch((error) => log('flush failed', error));
+      return interaction;
     },
 
     async retry(id: string | null): Promise<number> {

@@ -50,6 +50,14 @@ afterEach(async () => {
   await db.delete();
 });
 
+/** Logs as the form does, then waits for the send the log started (the form itself does not wait). */
+async function log(ref: string, d: ReturnType<typeof draft>) {
+  const queued = await service.logInteraction(ref, d);
+  expect(queued.status).toBe('pending');
+  await service.flush();
+  return (await db.interactions.get(queued.id))!;
+}
+
 async function connect() {
   const result = await service.connect({ crm: 'civicrm', baseUrl: double.baseUrl, apiKey: double.users.admin.apiKey });
   await service.sync();
@@ -88,7 +96,7 @@ describe('logging', () => {
   it('sends a CiviCRM constituent’s interaction to CiviCRM and marks it synced', async () => {
     await connect();
     const ref = `civicrm:${contactId('Ada Okafor')}`;
-    const interaction = await service.logInteraction(ref, draft('Talked about the gala'));
+    const interaction = await log(ref, draft('Talked about the gala'));
     expect(interaction).toMatchObject({ status: 'synced', author: 'Robin Castillo', source: 'civicrm' });
     expect(withRef(interaction.id)).toHaveLength(1);
     expect(interaction.externalId).toBe(String(withRef(interaction.id)[0]!.id));
@@ -99,7 +107,7 @@ describe('logging', () => {
     await connect();
     await db.constituents.put(buildConstituent('local', 'a1', { displayName: 'Local Person' }));
     const before = double.log.length;
-    const interaction = await service.logInteraction('local:a1', draft('Met at the fair'));
+    const interaction = await log('local:a1', draft('Met at the fair'));
     expect(interaction.status).toBe('synced');
     expect(interaction.author).toBe('Sam');
     expect(double.log.length).toBe(before);
@@ -109,7 +117,7 @@ describe('logging', () => {
     await connect();
     const ref = `civicrm:${contactId('Ada Okafor')}`;
     double.fault({ status: 503, retryAfter: '30' }, 5);
-    const interaction = await service.logInteraction(ref, draft('During the outage'));
+    const interaction = await log(ref, draft('During the outage'));
     expect(interaction.status).toBe('pending');
     expect(interaction.lastError).toMatch(/maintenance|unavailable/i);
     expect(alarms.get(OUTBOX_ALARM)).toBeGreaterThanOrEqual(clock + 30_000);
@@ -125,7 +133,7 @@ describe('logging', () => {
     await connect();
     const ref = `civicrm:${contactId('Jack Marlowe')}`;
     double.fault({ dropAfterApply: true, match: (r) => r.entity === 'Activity' && r.action === 'create' });
-    const interaction = await service.logInteraction(ref, draft('Ambiguous'));
+    const interaction = await log(ref, draft('Ambiguous'));
     expect(interaction.status).toBe('pending');
     clock += 60_000;
     await service.flush();
@@ -138,7 +146,7 @@ describe('logging', () => {
     await connect();
     const ref = `civicrm:${contactId('Ada Okafor')}`;
     double.fault({ status: 401 }, 1);
-    const interaction = await service.logInteraction(ref, draft('While the key was revoked'));
+    const interaction = await log(ref, draft('While the key was revoked'));
     expect(interaction.status).toBe('pending');
     expect((await outboxSummary(db)).paused).toMatchObject({ code: 'auth' });
     clock += 60 * 60_000;
@@ -154,7 +162,7 @@ describe('logging', () => {
     await connect();
     const ref = `civicrm:${contactId('Ada Okafor')}`;
     double.fault({ status: 500, match: (r) => r.entity === 'Activity' && r.action === 'create' });
-    const interaction = await service.logInteraction(ref, draft('Rejected once'));
+    const interaction = await log(ref, draft('Rejected once'));
     expect(interaction.status).toBe('failed');
     expect(interaction.lastError).toMatch(/Error ID/);
     expect(await service.retry(interaction.id)).toBe(1);
@@ -205,7 +213,7 @@ describe('refresh', () => {
     await connect();
     const ref = `civicrm:${contactId('Jack Marlowe')}`;
     double.fault({ dropAfterApply: true, match: (r) => r.entity === 'Activity' && r.action === 'create' });
-    const logged = await service.logInteraction(ref, draft('Landed, reply lost'));
+    const logged = await log(ref, draft('Landed, reply lost'));
     expect(logged.status).toBe('pending');
     const copies = () => db.interactions.filter((i) => i.notes === 'Landed, reply lost').toArray();
     await service.refresh(ref);

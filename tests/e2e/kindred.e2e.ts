@@ -195,7 +195,8 @@ describe('first session', () => {
     await visible(first.filter({ hasText: NOTE_1 }), 3_000);
     timings.logToTimelineMs = Date.now() - started;
     expect(await first.textContent()).toContain('Direct message');
-    expect(await notes.inputValue()).toBe('');
+    // The form is cleared when the background has it safe (the reply), right after the item shows.
+    await expect.poll(() => notes.inputValue(), { timeout: 3_000 }).toBe('');
 
     await notes.fill(NOTE_2);
     started = Date.now();
