@@ -64,7 +64,7 @@ export function StorageSection() {
       </p>
       <div class="row">
         <ExportButton />
-        <DemoButton />
+        {!crm && <DemoButton />}
         <button type="button" class="secondary danger" disabled={busy} onClick={() => void clear()}>
           {crm ? 'Clear cached data' : 'Delete all data'}
         </button>
