@@ -3,10 +3,14 @@
 //   npm run bench                   all sections, 5 repetitions
 //   npm run bench -- --quick        fewer repetitions (2)
 //   npm run bench -- --only content one section
+//   npm run bench -- --only scale --sizes=100000   scale section at chosen sizes (default 10k/100k/1M; --quick: 10k)
+//   npm run bench -- --only sync    first sync of 100,000 CiviCRM contacts (20,000 with --quick); ~3 min
 // Later issues add sections: write scripts/bench/<name>.ts exporting a runner with the same
 // shape as runContent and list it in SECTIONS; each run replaces only its own key in the file.
 import { relative } from 'node:path';
 import { runContent } from './content';
+import { runScale } from './scale';
+import { runSync } from './sync';
 import { repoRoot } from '../lib/harness';
 import { machine, resultsFile, writeResults, type BenchOptions } from './lib';
 
@@ -14,6 +18,8 @@ type Section = (options: BenchOptions) => Promise<{ results: unknown; table: str
 
 const SECTIONS: Record<string, Section> = {
   content: runContent,
+  sync: runSync,
+  scale: runScale,
 };
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] } {

@@ -471,3 +471,166 @@ export async function serviceWorkerCdp(context: BrowserContext, extensionId: str
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Added for scripts/bench/scale.ts (usable by any test or bench)
+// (An import declaration is hoisted wherever it stands; kept here so this section is self-contained.)
+import { readdirSync } from 'node:fs';
+
+/**
+ * A DevTools session on any target the browser lists (a side panel page, an offscreen document…),
+ * found by `match` over `Target.getTargets`; null when none matches. Non-flat mode, like
+ * serviceWorkerCdp (Playwright's newCDPSession takes only pages it knows).
+ */
+export async function targetCdp(
+  context: BrowserContext,
+  match: (target: { targetId: string; type: string; url: string }) => boolean,
+): Promise<(WorkerCdp & { targetId: string }) | null> {
+  const browser = context.browser();
+  if (!browser) throw new Error('targetCdp: no browser for this context');
+  const session = await browser.newBrowserCDPSession();
+  const { targetInfos } = (await session.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
+  const target = targetInfos.find(match);
+  if (!target) {
+    await session.detach().catch(() => undefined);
+    return null;
+  }
+  const { sessionId } = (await session.send('Target.attachToTarget', { targetId: target.targetId, flatten: false })) as { sessionId: string };
+  let nextId = 0;
+  let gone = false;
+  const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
+  const listeners: ((method: string, params: unknown) => void)[] = [];
+  session.on('Target.receivedMessageFromTarget', (event: { sessionId?: string; message: string }) => {
+    if (event.sessionId !== sessionId) return;
+    const message = JSON.parse(event.message) as { id?: number; result?: unknown; error?: { message: string }; method?: string; params?: unknown };
+    if (message.id !== undefined) {
+      const p = pending.get(message.id);
+      pending.delete(message.id);
+      if (message.error) p?.fail(new Error(message.error.message));
+      else p?.ok(message.result);
+    } else if (message.method) for (const l of listeners) l(message.method, message.params);
+  });
+  session.on('Target.detachedFromTarget', (event: { sessionId?: string }) => {
+    if (event.sessionId !== sessionId) return;
+    gone = true;
+    for (const p of pending.values()) p.fail(new Error('target detached'));
+    pending.clear();
+  });
+  return {
+    targetId: target.targetId,
+    send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+      if (gone) return Promise.reject(new Error('target detached'));
+      const id = ++nextId;
+      return new Promise<T>((ok, fail) => {
+        pending.set(id, { ok: ok as (v: unknown) => void, fail });
+        session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch((e: unknown) => {
+          pending.delete(id);
+          fail(e instanceof Error ? e : new Error(String(e)));
+        });
+      });
+    },
+    on(listener) {
+      listeners.push(listener);
+    },
+    async detach() {
+      gone = true;
+      await session.detach().catch(() => undefined);
+    },
+  };
+}
+
+/** Targets the browser lists (type and URL), through a short-lived browser session. */
+export async function listTargets(context: BrowserContext): Promise<{ targetId: string; type: string; url: string }[]> {
+  const session = await context.browser()!.newBrowserCDPSession();
+  try {
+    return ((await session.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] }).targetInfos;
+  } finally {
+    await session.detach().catch(() => undefined);
+  }
+}
+
+/**
+ * Stops the extension's service worker with CDP `ServiceWorker.stopAllWorkers` sent on a session
+ * the caller already has (e.g. the social page's), and waits until the worker target is gone.
+ * Unlike stopServiceWorker above, it opens and closes no tab: a closed tab fires `tabs.onRemoved`
+ * (and a new one `tabs.onUpdated`), which wakes the worker again at once, so a "cold" message
+ * sent a second later would find it running.
+ */
+export async function stopServiceWorkerQuietly(
+  cdp: { send(method: 'ServiceWorker.enable' | 'ServiceWorker.stopAllWorkers'): Promise<unknown> },
+  context: BrowserContext,
+  extensionId: string,
+  timeoutMs = 5_000,
+): Promise<void> {
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const running = (await listTargets(context)).some((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`));
+    if (!running) return;
+    if (Date.now() > deadline) throw new Error('stopServiceWorkerQuietly: the service worker is still running');
+    await sleep(50);
+  }
+}
+
+/** The browser process id (CDP SystemInfo.getProcessInfo), for reading its process tree from /proc. */
+export async function browserProcessId(context: BrowserContext): Promise<number> {
+  const session = await context.browser()!.newBrowserCDPSession();
+  try {
+    const { processInfo } = (await session.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+    const browser = processInfo.find((p) => p.type === 'browser');
+    if (!browser) throw new Error('SystemInfo.getProcessInfo named no browser process');
+    return browser.id;
+  } finally {
+    await session.detach().catch(() => undefined);
+  }
+}
+
+export interface ChromiumProcess {
+  pid: number;
+  /** browser, renderer, extension renderer, gpu-process, utility <service>… */
+  kind: string;
+  rssBytes: number;
+  /** utime + stime so far, seconds. */
+  cpuSeconds: number;
+}
+
+/** The browser process and its descendants, from /proc (Linux only; empty elsewhere). */
+export function chromiumProcesses(browserPid: number): ChromiumProcess[] {
+  if (!existsSync('/proc/self/stat')) return [];
+  const parent = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const text = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(name), Number(fields[1]));
+      cpu.set(Number(name), (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const out: ChromiumProcess[] = [];
+  for (const pid of parent.keys()) {
+    let inTree = false;
+    for (let p = pid, depth = 0; p > 1 && depth < 20; p = parent.get(p) ?? 0, depth++) if (p === browserPid) inTree = true;
+    if (!inTree) continue;
+    try {
+      const rssBytes = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      const type = /--type=([\w-]+)/.exec(cmd)?.[1];
+      const kind = !type
+        ? 'browser'
+        : type === 'renderer'
+          ? cmd.includes('--extension-process') ? 'extension renderer' : 'renderer'
+          : type === 'utility'
+            ? `utility ${(/--utility-sub-type=([\w.]+)/.exec(cmd)?.[1] ?? '?').replace(/\.mojom\.\w+$/, '')}`
+            : type;
+      out.push({ pid, kind, rssBytes, cpuSeconds: cpu.get(pid) ?? 0 });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
