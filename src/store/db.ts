@@ -4,6 +4,16 @@ import type { Constituent, Gift, IdentityRecord, Interaction, MetaRecord, Outbox
 
 export const DB_NAME = 'kindred';
 
+/** The first schema, kept as it shipped: Dexie needs every version to upgrade old databases. */
+export const SCHEMA_V1 = {
+  constituents: 'id, *nameKey, *tags, updatedAt',
+  identities: 'key, constituentId',
+  interactions: 'id, [constituentId+at], status, at',
+  gifts: 'id, [constituentId+date]',
+  outbox: 'id, nextAttemptAt',
+  meta: 'key',
+} as const;
+
 export class KindredDB extends Dexie {
   constituents!: Table<Constituent, string>;
   identities!: Table<IdentityRecord, string>;
@@ -14,15 +24,12 @@ export class KindredDB extends Dexie {
 
   constructor(name = DB_NAME) {
     super(name);
-    // Version 1. Schema changes are new versions with an upgrade and a migration test.
-    this.version(1).stores({
-      constituents: 'id, *nameKey, *tags, updatedAt',
-      identities: 'key, constituentId',
-      interactions: 'id, [constituentId+at], status, at',
-      gifts: 'id, [constituentId+date]',
-      outbox: 'id, nextAttemptAt',
-      meta: 'key',
-    });
+    // Schema changes are new versions with an upgrade and a migration test (tests/store/db.test.ts).
+    this.version(1).stores(SCHEMA_V1);
+    // Version 2: no index on constituents.updatedAt. Nothing queried it, and every index entry is
+    // one more write per constituent in a million-row import or sync. Dropping an index needs no
+    // data upgrade: the records are unchanged.
+    this.version(2).stores({ ...SCHEMA_V1, constituents: 'id, *nameKey, *tags' });
   }
 }
 

@@ -1,4 +1,4 @@
-import { liveQuery } from 'dexie';
+import Dexie, { liveQuery } from 'dexie';
 import { useEffect, useState } from 'preact/hooks';
 
 /**
@@ -21,4 +21,40 @@ export function useLiveQuery<T>(query: () => Promise<T>, deps: readonly unknown[
 
 function sameDeps(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+}
+
+/**
+ * Like `useLiveQuery`, but re-runs at most every `everyMs`, for queries whose cost grows with the
+ * store (counts walk a whole table in Chromium): during a sync that writes a page every 100 ms, a
+ * live count would redo that walk for every page — quadratic work, and read locks in the sync's way.
+ */
+export function useThrottledQuery<T>(query: () => Promise<T>, deps: readonly unknown[], everyMs = 2_000): T | undefined {
+  const [value, setValue] = useState<{ deps: readonly unknown[]; value: T } | undefined>(undefined);
+  useEffect(() => {
+    let last = 0;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let stopped = false;
+    const run = () => {
+      timer = null;
+      last = Date.now();
+      query().then(
+        (next) => !stopped && setValue({ deps, value: next }),
+        (error) => console.error('[kindred] query failed', error),
+      );
+    };
+    // Fired for writes in any of Kindred's contexts (Dexie relays them between them).
+    const changed = () => {
+      if (timer) return;
+      timer = setTimeout(run, Math.max(0, last + everyMs - Date.now()));
+    };
+    run();
+    Dexie.on.storagemutated.subscribe(changed);
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      Dexie.on.storagemutated.unsubscribe(changed);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+  return value && sameDeps(value.deps, deps) ? value.value : undefined;
 }

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { db } from '../../store/db';
 import { recentInteractions } from '../../store/queries';
-import { useLiveQuery } from '../hooks';
+import { useLiveQuery, useThrottledQuery } from '../hooks';
 import { ResultList, SearchBox, useConstituentSearch } from './SearchBox';
 import { Timeline } from './Timeline';
 
@@ -15,7 +15,7 @@ export function Home({ onOpen }: { onOpen: (constituentId: string) => void }) {
     const names = new Map(people.filter((p) => !!p).map((p) => [p!.id, p!.displayName]));
     return { items, names };
   }, []);
-  const count = useLiveQuery(() => db().constituents.count(), []);
+  const count = useThrottledQuery(() => db().constituents.count(), []);
 
   return (
     <section class="home" aria-labelledby="home-heading">

@@ -5,14 +5,14 @@ import { db } from '../../store/db';
 import { clearCachedData, storageSummary } from '../../store/maintenance';
 import { syncStatus } from '../../sync/pull';
 import { relative } from '../format';
-import { useLiveQuery } from '../hooks';
+import { useThrottledQuery } from '../hooks';
 import { DemoButton, ExportButton } from './DataButtons';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toLocaleString(undefined, { maximumFractionDigits: 1 })} MB`;
 
 /** What Kindred keeps in this browser, how much room it takes, and clearing it. */
 export function StorageSection() {
-  const state = useLiveQuery(async () => {
+  const state = useThrottledQuery(async () => {
     const d = db();
     const [summary, crm] = await Promise.all([storageSummary(d), publicConnection(d)]);
     return { summary, crm, sync: crm ? await syncStatus(d, crm.crm) : null };

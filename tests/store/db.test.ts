@@ -1,0 +1,40 @@
+// Migrations: a database written by an earlier schema opens with the current one, data intact.
+import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KindredDB, SCHEMA_V1 } from '../../src/store/db';
+import { buildConstituent, searchByName } from '../../src/store/queries';
+
+const names: string[] = [];
+afterEach(async () => {
+  for (const name of names.splice(0)) await Dexie.delete(name);
+});
+
+describe('KindredDB migrations', () => {
+  it('v1 → v2: drops the constituents.updatedAt index and keeps every record and the other indexes', async () => {
+    const name = `migrate-${crypto.randomUUID()}`;
+    names.push(name);
+    const v1 = new Dexie(name);
+    v1.version(1).stores(SCHEMA_V1);
+    await v1.table('constituents').bulkPut([
+      buildConstituent('local', '1', { displayName: 'Ada Okafor', tags: ['Volunteer'] }),
+      buildConstituent('civicrm', '7', { displayName: 'Jack Marlowe' }),
+    ]);
+    await v1.table('identities').put({
+      key: 'x:jack', platform: 'x', handle: 'jack', constituentId: 'civicrm:7', provenance: 'crm',
+      linkedBy: null, linkedAt: '2026-01-01', confirmed: true, sourceUrl: null,
+    });
+    expect(v1.table('constituents').schema.indexes.map((i) => i.name)).toContain('updatedAt');
+    v1.close();
+
+    const db = new KindredDB(name);
+    await db.open();
+    expect(db.verno).toBe(2);
+    expect(db.constituents.schema.indexes.map((i) => i.name).sort()).toEqual(['nameKey', 'tags']);
+    expect(await db.constituents.count()).toBe(2);
+    expect((await searchByName(db, 'okaf')).map((c) => c.displayName)).toEqual(['Ada Okafor']);
+    expect(await db.constituents.where('tags').equals('Volunteer').count()).toBe(1);
+    expect(await db.identities.where('constituentId').equals('civicrm:7').count()).toBe(1);
+    db.close();
+  });
+});
