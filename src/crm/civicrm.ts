@@ -1029,14 +1029,18 @@ export function createCiviConnector(config: CiviConfig, deps: ConnectorDeps = {}
 
     async *pull(cursorText) {
       const resumed = readCursor(cursorText);
-      let cursor: Cursor = resumed ?? { v: 1, phase: 'full', afterId: 0, start: await newestModified(), done: 0, total: null };
-      let first = resumed === null;
+      const cursor: Cursor = resumed ?? { v: 1, phase: 'full', afterId: 0, start: await newestModified(), done: 0, total: null };
+      const stepFrom = (at: Cursor, first: boolean) => (at.phase === 'full' ? fullStep(at, first) : changesStep(at));
+      let pending = stepFrom(cursor, resumed === null);
       for (;;) {
-        const step = cursor.phase === 'full' ? await fullStep(cursor, first) : await changesStep(cursor);
+        const step = await pending;
+        // The next page is fetched while the caller writes this one (the server's time and ours
+        // overlap). Its cursor is still only handed over with its page, so resuming is unchanged.
+        const next = step.finished ? null : stepFrom(step.next, false);
+        next?.catch(() => undefined); // a sync stopped meanwhile never awaits it
         yield step.page;
-        if (step.finished) return;
-        cursor = step.next;
-        first = false;
+        if (!next) return;
+        pending = next;
       }
     },
   };
