@@ -237,6 +237,8 @@ class ImportRun {
   /** external_id → line of its first row (accepted or not). The only state that grows with the file. */
   private readonly seen = new Map<string, number>();
   private batch: PendingRow[] = [];
+  /** The batch being written, if any (see `flush`). */
+  private writing: Promise<void> | null = null;
   private imported = 0;
   private readonly rejected: ImportReport['rejected'] = [];
   private readonly warnings: ImportReport['warnings'] = [];
@@ -334,8 +336,11 @@ class ImportRun {
       source.emit('end');
       await drain();
       await this.flush();
+      await this.writing;
     } catch (error) {
       parser?.abort();
+      // A write still in flight is awaited (its batch is atomic either way) before reporting.
+      await this.writing?.catch(() => undefined);
       throw error;
     }
     if (!this.headers) throw new Error(`${this.opts.fileName} is empty.`);
@@ -527,12 +532,26 @@ class ImportRun {
     return constituentId.startsWith(prefix) ? this.seen.get(constituentId.slice(prefix.length)) : undefined;
   }
 
-  /** Writes the batch in one transaction: constituents upserted, their imported identities replaced. */
+  /**
+   * Hands the batch to the writer and returns once the batch before it is written: one batch is
+   * written while the next is parsed, so the page's parsing and the browser's IndexedDB work
+   * overlap, and memory holds at most two batches. Batches are written in file order (each in its
+   * own transaction, which IndexedDB also runs in order), so "an earlier line keeps it" holds.
+   */
   private async flush() {
     if (!this.batch.length) return;
     this.opts.signal?.throwIfAborted();
     const rows = this.batch;
     this.batch = [];
+    const previous = this.writing;
+    this.writing = (previous ?? Promise.resolve()).then(() => this.write(rows));
+    this.writing.catch(() => undefined); // surfaced by the next flush or by run()
+    await previous;
+  }
+
+  /** Writes one batch in one transaction: constituents upserted, their imported identities replaced. */
+  private async write(rows: PendingRow[]) {
+    this.opts.signal?.throwIfAborted();
     const { db } = this;
     await db.transaction('rw', db.constituents, db.identities, async () => {
       const ids = rows.map((r) => r.constituent.id);
