@@ -5,20 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { PLATFORMS, type Identity, type Platform } from '../../src/identity';
 import { identitySchema } from '../../src/identity-schema';
 import { detect, MASTODON_HOSTS, profileUrl, sites } from '../../src/sites';
+import { mulberry32 as prng } from '../../scripts/lib/random';
 
 const TOTAL = 100_000;
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOSTS: ReadonlySet<string> = new Set([...sites.flatMap((s) => s.hosts), ...MASTODON_HOSTS]);
 const OWNER = new Map<string, Platform>(sites.flatMap((s) => s.hosts.map((h) => [h, s.platform] as const)));

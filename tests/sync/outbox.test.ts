@@ -18,6 +18,7 @@ import {
   type FlushDeps,
 } from '../../src/sync/outbox';
 import { freshDb } from '../helpers/db';
+import { mulberry32 } from '../../scripts/lib/random';
 
 // ---------------------------------------------------------------------------------------------
 // A fake CRM that only does `logInteraction`, deduplicating by idempotency key like a real
@@ -503,14 +504,3 @@ describe('crash safety', () => {
   });
 });
 
-/** A small seeded PRNG so the flaky run is the same every time. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
