@@ -9,6 +9,7 @@ import { identityKey, parseIdentityKey, type Identity, type IdentityKey } from '
 import type { ConstituentDraft, InteractionDraft } from '../messages';
 import { profileUrl } from '../sites';
 import type { KindredDB } from '../store/db';
+import { MISS_PREFIX } from '../store/maintenance';
 import type { Interaction } from '../store/model';
 import type { LockFn } from '../sync/lock';
 import { flushOutbox, queueInteraction, resumeOutbox, retryAllFailed, retryItem, SEND_LEASE_MS, type FlushReport } from '../sync/outbox';
@@ -20,7 +21,6 @@ export const SYNC_ALARM = 'kindred-sync';
 export const SYNC_EVERY_MIN = 15;
 /** How long "not in the CRM" is believed before a live lookup asks again. */
 export const MISS_TTL_MS = 6 * 60 * 60_000;
-const MISS_PREFIX = 'miss:';
 
 export interface CrmServiceDeps {
   db: KindredDB;

@@ -1,6 +1,9 @@
 // Housekeeping of the local store for the options page: what is kept, and clearing it.
 import type { KindredDB } from './db';
 
+/** Meta keys of live-lookup misses (`miss:<identity key>` → until when the miss is believed). */
+export const MISS_PREFIX = 'miss:';
+
 export interface StorageSummary {
   constituents: number;
   identities: number;
@@ -30,7 +33,7 @@ export async function clearCachedData(db: KindredDB): Promise<{ constituents: nu
     const constituents = await db.constituents.count();
     await Promise.all([db.constituents.clear(), db.identities.clear(), db.gifts.clear()]);
     await db.interactions.where('status').equals('synced').delete();
-    await db.meta.filter((m) => m.key.startsWith('sync.') || m.key.startsWith('miss:')).delete();
+    await db.meta.filter((m) => m.key.startsWith('sync.') || m.key.startsWith(MISS_PREFIX)).delete();
     return { constituents };
   });
 }
