@@ -102,6 +102,8 @@ export function createCrmService(deps: CrmServiceDeps) {
         again = false;
         report = await flushOutbox({ db, connector: routing, now, random: deps.random, lock: deps.lock });
       } while (again && !report.skipped);
+      // A skipped flush (another holds the lock) knows nothing of the queue: leave the alarm be.
+      if (report.skipped) return report;
       if (report.nextAttemptAt !== null) deps.alarms.at(OUTBOX_ALARM, Math.max(report.nextAttemptAt, now() + 1_000));
       else deps.alarms.clear(OUTBOX_ALARM);
       return report;
