@@ -420,56 +420,9 @@ export interface WorkerCdp {
  * a Playwright CDPSession cannot address a child session id. After a worker restart, attach again.
  */
 export async function serviceWorkerCdp(context: BrowserContext, extensionId: string): Promise<WorkerCdp> {
-  const browser = context.browser();
-  if (!browser) throw new Error('serviceWorkerCdp: no browser for this context');
-  const session = await browser.newBrowserCDPSession();
-  const { targetInfos } = (await session.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
-  const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`));
-  if (!target) {
-    await session.detach().catch(() => undefined);
-    throw new Error(`serviceWorkerCdp: the service worker of ${extensionId} is not running`);
-  }
-  const { sessionId } = (await session.send('Target.attachToTarget', { targetId: target.targetId, flatten: false })) as { sessionId: string };
-  let nextId = 0;
-  let gone = false;
-  const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
-  const listeners: ((method: string, params: unknown) => void)[] = [];
-  session.on('Target.receivedMessageFromTarget', (event: { sessionId?: string; message: string }) => {
-    if (event.sessionId !== sessionId) return;
-    const message = JSON.parse(event.message) as { id?: number; result?: unknown; error?: { message: string }; method?: string; params?: unknown };
-    if (message.id !== undefined) {
-      const p = pending.get(message.id);
-      pending.delete(message.id);
-      if (message.error) p?.fail(new Error(message.error.message));
-      else p?.ok(message.result);
-    } else if (message.method) for (const l of listeners) l(message.method, message.params);
-  });
-  session.on('Target.detachedFromTarget', (event: { sessionId?: string }) => {
-    if (event.sessionId !== sessionId) return;
-    gone = true;
-    for (const p of pending.values()) p.fail(new Error('service worker detached'));
-    pending.clear();
-  });
-  return {
-    send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
-      if (gone) return Promise.reject(new Error('service worker detached'));
-      const id = ++nextId;
-      return new Promise<T>((ok, fail) => {
-        pending.set(id, { ok: ok as (v: unknown) => void, fail });
-        session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch((e: unknown) => {
-          pending.delete(id);
-          fail(e instanceof Error ? e : new Error(String(e)));
-        });
-      });
-    },
-    on(listener) {
-      listeners.push(listener);
-    },
-    async detach() {
-      gone = true;
-      await session.detach().catch(() => undefined);
-    },
-  };
+  const worker = await targetCdp(context, (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`));
+  if (!worker) throw new Error(`serviceWorkerCdp: the service worker of ${extensionId} is not running`);
+  return worker;
 }
 
 // ---------------------------------------------------------------------------------------------
