@@ -138,6 +138,12 @@ export async function putBatches(a: {
   fresh: boolean;
   indexed: boolean;
   batches: { constituents: unknown[]; identities: unknown[] }[];
+  /**
+   * First `get` every constituent id and identity key of the batch in the same transaction, and
+   * put once all have answered — the reads Kindred's import makes before it writes (bulkGet of
+   * existing constituents and of the owners of the identity keys).
+   */
+  preRead?: boolean;
 }): Promise<{ constituents: number; identities: number; putMs: number; transactions: number }> {
   if (a.fresh) {
     await new Promise<void>((ok, fail) => {
@@ -170,8 +176,19 @@ export async function putBatches(a: {
       const tx = db.transaction(['constituents', 'identities'], 'readwrite');
       const c = tx.objectStore('constituents');
       const i = tx.objectStore('identities');
-      for (const row of batch.constituents) c.put(row);
-      for (const row of batch.identities) i.put(row);
+      const write = () => {
+        for (const row of batch.constituents) c.put(row);
+        for (const row of batch.identities) i.put(row);
+      };
+      if (a.preRead) {
+        let pending = batch.constituents.length + batch.identities.length;
+        const answered = () => {
+          if (--pending === 0) write();
+        };
+        for (const row of batch.constituents) c.get((row as { id: string }).id).onsuccess = answered;
+        for (const row of batch.identities) i.get((row as { key: string }).key).onsuccess = answered;
+        if (pending === 0) write();
+      } else write();
       tx.oncomplete = () => ok();
       tx.onerror = () => fail(tx.error);
       tx.onabort = () => fail(tx.error ?? new Error('aborted'));

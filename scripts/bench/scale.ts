@@ -22,19 +22,29 @@
 //    back, half known keys. Cold: before each sample the worker is stopped (CDP
 //    ServiceWorker.stopAllWorkers on the x.com tab's session, without opening or closing a tab: a
 //    tab event would wake the worker at once) and left stopped COLD_WAIT_MS, with no extension page
-//    open; every cold sample is checked to have been answered by a new worker instance.
+//    open; every cold sample is checked to have been answered by a new worker instance. "Database
+//    closed too": the same after also closing the build's offscreen keeper document (what a browser
+//    restart does) and waiting for Chromium to close the backing store.
 //  - Name search: `searchConstituents` from an extension page; prefixes typed from real names, and
 //    "fuzzy" queries (transposed letters, a letter missing, the inner part of a last name).
 //  - Popup: the real toolbar popup (chrome.action.openPopup() from an extension page) over the
 //    x.com tab of a seeded person with the most interactions; time = the popup's navigation start
 //    → Kindred's `kindred:card-painted` mark. Side panel: opened the way a badge click does (the
-//    content script's `openPanel` message, sent with a user gesture), same mark.
-//  - Floors, same browser, from an extension page: the records Kindred stored, put into a scratch
-//    database without indexes (import floor); `get` by primary key there (lookup floor), 100 gets in
-//    one transaction (batch floor); all identity keys in a Map (in-memory floor); one getAll(20) on
-//    Kindred's own nameKey index (search floor); a message the worker answers without store work
-//    (message-path floor, warm and cold). Peer baseline: a lookup over HTTP against a local CRM
-//    double that answers after 150 ms.
+//    content script's `openPanel` message, sent with a user gesture), same mark. Their floor: the
+//    same popup / side panel showing an empty page (bench-empty.html, added to the benchmark's
+//    copy only) that marks its first frame.
+//  - Floors, same browser: the records Kindred's import stores (made in Node by the product's own
+//    row parser, src/import/rows.ts), put 2,000 rows + identities per transaction into a scratch
+//    database without indexes (import floor), in a fresh origin of its own (an x.com tab), as the
+//    import had an empty one; then the same with Kindred's indexes (first 100k rows, another fresh
+//    origin). On that scratch store: `get` by primary key (lookup floor), 100 gets in one
+//    transaction (batch floor), every identity key in a Map (in-memory floor). From an extension
+//    page: one getAll(20) on Kindred's own nameKey index (search floor). From the content script:
+//    a message the worker answers without store work (message-path floor, warm and cold). Peer
+//    baseline: a lookup over HTTP against a local CRM double that answers after 150 ms.
+//  - KINDRED_BENCH_PROFILE=1: unminified UI and worker; CPU profiles of the options page over the
+//    import, of the worker over the warm lookups and of the popups (figures of such a run are not
+//    the product's).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -202,6 +212,8 @@ interface SizeDetail {
     pageHeapAfterGcMB: number;
     cpuSecondsByProcess: Record<string, number>;
     statusText: string;
+    /** The import's rate over each tenth of the rows (from the progress polled every second or so). */
+    rowsPerSecByTenth: number[];
     profile?: { fn: string; ms: number }[];
   };
   interactions: { written: number; putSeconds: number; rowsPerSec: number; richest: { index: number; count: number } };
@@ -284,6 +296,7 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
     const importStarted = Date.now();
     await options_.getByLabel('Import CSV').setInputFiles(csv.path);
     let lastLog = Date.now();
+    let lastLogged = { rows: 0, s: 0 };
     let state: { changeAt: number | null; doneAt: number | null; text: string; progress: string } = { changeAt: null, doneAt: null, text: '', progress: '' };
     let complete = true;
     const progress: { s: number; rows: number }[] = [{ s: 0, rows: 0 }];
@@ -302,8 +315,10 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
       if (Date.now() - lastLog > 30_000 || (n >= 100_000 && Date.now() - lastLog > 15_000 && imported > 0 && imported < n * 0.05)) {
         lastLog = Date.now();
         const rate = imported / elapsed;
+        const recent = (imported - lastLogged.rows) / (elapsed - lastLogged.s);
+        lastLogged = { rows: imported, s: elapsed };
         log(
-          `  import: ${imported.toLocaleString('en-US')} / ${n.toLocaleString('en-US')} after ${elapsed.toFixed(0)} s (${rate.toFixed(0)} rows/s, ` +
+          `  import: ${imported.toLocaleString('en-US')} / ${n.toLocaleString('en-US')} after ${elapsed.toFixed(0)} s (${rate.toFixed(0)} rows/s, lately ${recent.toFixed(0)}, ` +
             `${rate > 0 ? `~${((n - imported) / rate / 60).toFixed(1)} min left` : '…'}); page heap ${sampler.latest.pageHeapMB.toFixed(0)} MB, ` +
             `worker ${sampler.latest.workerHeapMB.toFixed(1)} MB, Chromium RSS ${sampler.latest.rssSumMB.toFixed(0)} MB, load ${loadAvg()[0]}`,
         );
@@ -604,6 +619,7 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
       pageHeapAfterGcMB,
       cpuSecondsByProcess: cpuDelta(cpu0, cpu1),
       statusText: state.text.trim().replace(/\s+/g, ' '),
+      rowsPerSecByTenth: ratesByTenth(progress, n),
       ...(importProfile ? { profile: importProfile } : {}),
     };
     const detail: SizeDetail = {
@@ -715,6 +731,17 @@ function importRateAt(progress: { s: number; rows: number }[], rows: number): nu
   return at && at.s > 0 ? round(at.rows / at.s, 0) : NaN;
 }
 
+function ratesByTenth(progress: { s: number; rows: number }[], n: number): number[] {
+  const at = (rows: number) => progress.find((p) => p.rows >= rows);
+  const out: number[] = [];
+  for (let k = 1; k <= 10; k++) {
+    const a = k === 1 ? progress[0] : at(((k - 1) * n) / 10);
+    const b = at((k * n) / 10);
+    out.push(a && b && b.s > a.s ? round((b.rows - a.rows) / (b.s - a.s), 0) : NaN);
+  }
+  return out;
+}
+
 class IncompleteImport extends Error {
   constructor(readonly rows: number, readonly seconds: number) {
     super(`import not finished: ${rows} rows in ${seconds.toFixed(0)} s`);
@@ -785,9 +812,10 @@ export async function runScale(options: BenchOptions): Promise<{ results: ScaleR
       method:
         'Real Chromium with a snapshot of dist/chrome, a fresh profile per size. Import: CSV through the options page file input (rate = change → "Imported N" status). ' +
         'Lookups: chrome.runtime.sendMessage(lookupIdentities) in the content script isolated world of an x.com tab (CDP Runtime.evaluate), timed there. ' +
-        `Cold: worker stopped by CDP ServiceWorker.stopAllWorkers, ${COLD_WAIT_MS} ms with no extension page open, new instance verified. ` +
-        'Search: searchConstituents from an extension page. Popup: chrome.action.openPopup(), navigation start → kindred:card-painted. ' +
-        'Floors: raw IndexedDB put (no indexes, same records, 2,000 rows + identities per transaction), get by key, Map, nameKey getAll(20), a not-Kindred message (ping). ' +
+        `Cold: worker stopped by CDP ServiceWorker.stopAllWorkers, ${COLD_WAIT_MS} ms with no extension page open, new instance verified; "database closed": keeper document closed too. ` +
+        'Search: searchConstituents from an extension page. Popup: chrome.action.openPopup(), navigation start → kindred:card-painted; floor: an empty page in the same popup. ' +
+        'Floors: the import\'s records (product row parser) put without indexes in a fresh origin (2,000 rows + identities per transaction), with Kindred\'s indexes (first 100k rows), ' +
+        'get by key and Map on that store, nameKey getAll(20), a not-Kindred message (ping). ' +
         `Baseline: HTTP lookup to a local double answering after ${NETWORK_DELAY_MS} ms. Percentiles are nearest-rank.`,
       sizesRun: sizes,
       extension: { ...build, profiling: PROFILE },
@@ -836,6 +864,7 @@ function sizeTable(n: number, f: SizeFigures, d: SizeDetail): string {
   add('side panel: badge click → card p50', d.sidePanel.fromOpenCall.p50, d.sidePanel.emptyPage.p50, 'empty panel', '', null);
   rows.push(['import', `${f.importRowsPerSec.toLocaleString('en-US')} rows/s`, `${f.rawPutRowsPerSec.toLocaleString('en-US')} rows/s raw put`, `${f.importOfRawPut}×`, '', '', `≥ ${BUDGETS.importOfRawPut}× raw put`, verdict(f.importOfRawPut >= BUDGETS.importOfRawPut)]);
   rows.push([`  put with Kindred's indexes, first ${Math.min(n, INDEXED_ROWS).toLocaleString('en-US')} rows`, `${f.indexedPutRowsPerSec.toLocaleString('en-US')} rows/s`, `import over them ${d.floors.indexedPut.importRowsPerSecSameRows.toLocaleString('en-US')} rows/s`, ratio(d.floors.indexedPut.importRowsPerSecSameRows, f.indexedPutRowsPerSec), '', '', '', '']);
+  rows.push(['  import rows/s by tenth of the file', d.import.rowsPerSecByTenth.map((x) => (Number.isFinite(x) ? Math.round(x) : '?')).join(' '), '', '', '', '', '', '']);
   rows.push(['  import wall time', `${d.import.seconds} s`, `${round(n / f.rawPutRowsPerSec, 1)} s raw put`, '', '', '', '', '']);
   const at = d.import.memory.pageHeapAtMB;
   rows.push(['  options page heap at 25/50/75/100%', `${at[25] ?? '?'}/${at[50] ?? '?'}/${at[75] ?? '?'}/${at[100] ?? '?'} MB`, `after GC ${d.import.pageHeapAfterGcMB} MB`, '', '', '', 'constant', '']);

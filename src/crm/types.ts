@@ -2,6 +2,8 @@
 import type { Identity, IdentityKey } from '../identity';
 import type { ConstituentDraft, ConstituentSummary, InteractionDraft } from '../messages';
 import type { Constituent, Gift, Interaction } from '../store/model';
+import type { LockFn } from '../sync/lock';
+import type { TokenStore, WebAuthFlow } from './oauth';
 
 export type { ConstituentDraft, ConstituentSummary, InteractionDraft };
 
@@ -36,6 +38,14 @@ export interface ConnectorDeps {
   newId?: () => string;
   /** Who is using Kindred here; recorded as the author of what they log. */
   userName?: () => Promise<string>;
+  /** OAuth connectors (Salesforce, Raiser's Edge NXT): where their tokens are kept (src/crm/oauth.ts). */
+  tokens?: TokenStore;
+  /** OAuth connectors: `identity.launchWebAuthFlow`; absent where no window may be opened. */
+  webAuthFlow?: WebAuthFlow;
+  /** OAuth connectors: `identity.getRedirectURL(<path>)` (the path names the CRM). */
+  redirectUri?: (path: string) => string;
+  /** OAuth connectors: token refreshes are single-flight across contexts under this lock. */
+  lock?: LockFn;
 }
 
 export interface Connector {
@@ -49,6 +59,13 @@ export interface Connector {
   createConstituent(draft: ConstituentDraft): Promise<ConstituentRef>;
   linkIdentity(ref: ConstituentRef, identity: Identity): Promise<void>;
   pull(cursor: string | null): AsyncIterable<ChangePage>;
+  /**
+   * OAuth connectors: the consent window (authorization code + PKCE) and the token exchange; the
+   * tokens go to `deps.tokens`. Creating a connector never signs in; this or `testConnection` does.
+   */
+  signIn?(): Promise<void>;
+  /** OAuth connectors: revokes the tokens at the CRM where it can, then forgets them. */
+  signOut?(): Promise<void>;
 }
 
 export type ConnectorErrorCode = 'auth' | 'forbidden' | 'notFound' | 'rateLimited' | 'network' | 'invalid' | 'server';
