@@ -130,13 +130,14 @@ export async function storeCounts(): Promise<Record<string, number>> {
  * Floor for the import: the records Kindred's import stores (built by its own row parser in Node),
  * put into a scratch database in this page's origin, one transaction per batch (2,000 rows and
  * their identities, as the import writes them). Stores without indexes, or with Kindred's indexes
- * (`indexed`: constituents *nameKey, *tags, updatedAt; identities constituentId). Only the
+ * (`indexes`, as the product's schema declares them). Only the
  * transactions are timed.
  */
 export async function putBatches(a: {
   scratch: string;
   fresh: boolean;
-  indexed: boolean;
+  /** Indexes to create (Kindred's current schema, read from the product's KindredDB in Node); none for the raw floor. */
+  indexes: { store: 'constituents' | 'identities'; name: string; keyPath: string; multiEntry: boolean }[];
   batches: { constituents: unknown[]; identities: unknown[] }[];
   /**
    * First `get` every constituent id and identity key of the batch in the same transaction, and
@@ -157,12 +158,7 @@ export async function putBatches(a: {
     r.onupgradeneeded = () => {
       const c = r.result.createObjectStore('constituents', { keyPath: 'id' });
       const i = r.result.createObjectStore('identities', { keyPath: 'key' });
-      if (a.indexed) {
-        c.createIndex('nameKey', 'nameKey', { multiEntry: true });
-        c.createIndex('tags', 'tags', { multiEntry: true });
-        c.createIndex('updatedAt', 'updatedAt');
-        i.createIndex('constituentId', 'constituentId');
-      }
+      for (const index of a.indexes) (index.store === 'constituents' ? c : i).createIndex(index.name, index.keyPath, { multiEntry: index.multiEntry });
     };
     r.onsuccess = () => ok(r.result);
     r.onerror = () => fail(r.error);

@@ -50,6 +50,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { KindredDB } from '../../src/store/db';
 import { foldName } from '../../src/store/model';
 import { browserProcessId, extensionPage, launchBrowser, listTargets, repoRoot, serviceWorkerCdp, startSiteServer, stopServiceWorkerQuietly, tabIdOf, type Launched } from '../lib/harness';
 import { benchTmp, readResults, round, sleep, table, writeResults, type BenchOptions } from './lib';
@@ -561,7 +562,7 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
       for (let from = 0; from < rows; from += IMPORT_BATCH * PER_CALL) {
         const batches = [];
         for (let b = from; b < Math.min(rows, from + IMPORT_BATCH * PER_CALL); b += IMPORT_BATCH) batches.push(storedRecords(b, Math.min(rows, b + IMPORT_BATCH), `scale-${n}.csv`, now));
-        const r = await run(tab, inPage.putBatches, { scratch, fresh: from === 0, indexed, batches });
+        const r = await run(tab, inPage.putBatches, { scratch, fresh: from === 0, indexes: indexed ? kindredImportIndexes() : [], batches });
         total.constituents += r.constituents;
         total.identities += r.identities;
         total.putMs += r.putMs;
@@ -740,6 +741,17 @@ function ratesByTenth(progress: { s: number; rows: number }[], n: number): numbe
     out.push(a && b && b.s > a.s ? round((b.rows - a.rows) / (b.s - a.s), 0) : NaN);
   }
   return out;
+}
+
+/** The indexes the import writes through, as the product's schema declares them (never opened here). */
+function kindredImportIndexes(): { store: 'constituents' | 'identities'; name: string; keyPath: string; multiEntry: boolean }[] {
+  const schema = new KindredDB('kindred-bench-schema');
+  return (['constituents', 'identities'] as const).flatMap((store) =>
+    schema.table(store).schema.indexes.map((index) => {
+      if (typeof index.keyPath !== 'string') throw new Error(`compound index ${index.name} on ${store}: the floor does not model it`);
+      return { store, name: index.name, keyPath: index.keyPath, multiEntry: Boolean(index.multi) };
+    }),
+  );
 }
 
 class IncompleteImport extends Error {
