@@ -2,7 +2,9 @@
 // they run (on change, on alarms, at start-up), and the live lookup behind the local cache.
 // Pure of the platform: alarms, fetch and tab notifications come in deps, so it is unit-tested.
 import { createConnector } from '../crm';
-import { clearConnection, loadConnection, saveConnection, type Connection, type CrmId } from '../crm/connection';
+import { clearConnection, CRM_LABELS, loadConnection, saveConnection, storedTokens, type Connection } from '../crm/connection';
+import { memoryTokenStore, type WebAuthFlow } from '../crm/oauth';
+import type { SalesforceConnector } from '../crm/salesforce';
 import { LOCAL_SOURCE } from '../crm/local';
 import { ConnectorError, type Connector, type ConstituentRef } from '../crm/types';
 import { identityKey, parseIdentityKey, type Identity, type IdentityKey } from '../identity';
@@ -44,13 +46,23 @@ export interface CrmServiceDeps {
   newId?: () => string;
   random?: () => number;
   log?: (message: string, detail?: unknown) => void;
+  /** `identity.launchWebAuthFlow` for the OAuth CRMs (Salesforce, Raiser's Edge NXT). */
+  webAuthFlow?: WebAuthFlow;
+  /** `identity.getRedirectURL(path)`. */
+  redirectUri?: (path: string) => string;
 }
 
-export interface ConnectRequest {
-  crm: CrmId;
-  baseUrl: string;
-  apiKey: string;
-  siteKey?: string | undefined;
+export type ConnectRequest =
+  | { crm: 'civicrm'; baseUrl: string; apiKey: string; siteKey?: string | undefined }
+  | { crm: 'salesforce'; loginUrl: string; clientId: string }
+  | { crm: 'raisers-edge'; applicationId: string; subscriptionKey: string };
+
+/** A Contact field that can hold a profile handle or URL (the Salesforce field-mapping screen). */
+export interface CrmField {
+  name: string;
+  label: string;
+  type: string;
+  custom: boolean;
 }
 
 export type CrmService = ReturnType<typeof createCrmService>;
@@ -60,10 +72,14 @@ export function createCrmService(deps: CrmServiceDeps) {
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const log = deps.log ?? ((message: string, detail?: unknown) => console.warn(`[kindred] ${message}`, detail ?? ''));
-  const connectorDeps = { fetch: deps.fetch, now: () => new Date(now()), newId, userName: deps.userName };
+  const connectorDeps = {
+    fetch: deps.fetch, now: () => new Date(now()), newId, userName: deps.userName,
+    webAuthFlow: deps.webAuthFlow, redirectUri: deps.redirectUri, lock: deps.lock,
+  };
 
   const local = createConnector('local', {}, { ...connectorDeps, db });
-  const remote = (connection: Connection): Connector => createConnector(connection.crm, connection.config, connectorDeps);
+  const remote = (connection: Connection, tokens = storedTokens(db)): Connector =>
+    createConnector(connection.crm, connection.config, { ...connectorDeps, tokens });
 
   /** The connected CRM, or null. Built per use: the worker may have restarted since. */
   async function crm(): Promise<{ connection: Connection; connector: Connector } | null> {
@@ -77,7 +93,7 @@ export function createCrmService(deps: CrmServiceDeps) {
     if (source === LOCAL_SOURCE) return local;
     const connected = await crm();
     if (connected && connected.connection.crm === source) return connected.connector;
-    throw new ConnectorError('auth', `Connect ${source === 'civicrm' ? 'CiviCRM' : source} again to send this.`);
+    throw new ConnectorError('auth', `Connect ${CRM_LABELS[source as keyof typeof CRM_LABELS] ?? source} again to send this.`);
   }
 
   /** Outbox items name their constituent, so one "connector" routes each write by its ref. */
@@ -177,16 +193,33 @@ export function createCrmService(deps: CrmServiceDeps) {
       return ref;
     },
 
-    /** Checks the keys, stores the connection, and starts the first sync (not awaited). */
+    /**
+     * Checks the keys (or, for an OAuth CRM, opens its consent window), stores the connection, and
+     * starts the first sync (not awaited). A failed attempt leaves the current connection as it was.
+     */
     async connect(request: ConnectRequest): Promise<{ user: string; canReadGifts: boolean }> {
-      const config = { baseUrl: request.baseUrl, apiKey: request.apiKey, ...(request.siteKey ? { siteKey: request.siteKey } : {}) };
-      const connection: Connection = { crm: request.crm, config, user: '', canReadGifts: false, connectedAt: new Date(now()).toISOString() };
-      const { user, canReadGifts } = await remote(connection).testConnection();
       const previous = await loadConnection(db);
-      const sameSite = previous?.crm === request.crm && previous.config.baseUrl === connection.config.baseUrl;
-      await saveConnection(db, { ...connection, user, canReadGifts });
-      // Another site, or another CRM: its sync cursor means nothing here.
-      if (!sameSite) await resetSync(db, request.crm);
+      const connection: Connection = {
+        crm: request.crm,
+        config: configOf(request, previous),
+        user: '',
+        canReadGifts: false,
+        connectedAt: new Date(now()).toISOString(),
+      };
+      // Tokens of this attempt stay apart until it succeeds: the working connection keeps its own.
+      const attempt = memoryTokenStore();
+      const connector = remote(connection, attempt);
+      if (connector.signIn) await connector.signIn();
+      const { user, canReadGifts } = await connector.testConnection();
+      const where = await siteOf(connection, connector, attempt);
+      Object.assign(connection, { user, canReadGifts, ...where });
+      if (request.crm === 'raisers-edge' && where.tenant) connection.config = { ...connection.config, environmentId: where.tenant };
+      // Another site, org or environment: its ids and sync cursor mean nothing here.
+      const sameTenant = previous?.crm === request.crm && previous.tenant !== undefined && previous.tenant === connection.tenant;
+      if (attempt.value) await storedTokens(db).save(attempt.value);
+      else await storedTokens(db).clear();
+      await saveConnection(db, connection);
+      if (!sameTenant) await resetSync(db, request.crm);
       await resumeOutbox(db, now);
       deps.alarms.every(SYNC_ALARM, SYNC_EVERY_MIN);
       void sync().catch((error) => log('sync failed', error));
@@ -195,8 +228,34 @@ export function createCrmService(deps: CrmServiceDeps) {
     },
 
     async disconnect(): Promise<void> {
+      const connected = await crm();
+      // Revoke where the CRM can (Salesforce); a CRM that cannot be reached must not keep the user connected.
+      if (connected?.connector.signOut) await connected.connector.signOut().catch((error) => log('sign-out failed', error));
       await clearConnection(db);
       deps.alarms.clear(SYNC_ALARM);
+    },
+
+    /** Salesforce: the Contact fields that can hold a handle or URL, and the current mapping. */
+    async crmFields(): Promise<{ fields: CrmField[]; fieldMap: Record<string, string> }> {
+      const connected = await crm();
+      if (!connected || connected.connection.crm !== 'salesforce') throw new ConnectorError('invalid', 'Field mapping is for Salesforce connections.');
+      const fields = await (connected.connector as SalesforceConnector).describeContactFields();
+      const fieldMap = (connected.connection.config.fieldMap ?? {}) as Record<string, string>;
+      return { fields, fieldMap };
+    },
+
+    /** Salesforce: which Contact field holds which platform. Lookups and the next sync use it (a full one). */
+    async setFieldMap(fieldMap: Record<string, string>): Promise<void> {
+      const connection = await loadConnection(db);
+      if (!connection || connection.crm !== 'salesforce') throw new ConnectorError('invalid', 'Field mapping is for Salesforce connections.');
+      const cleaned = Object.fromEntries(Object.entries(fieldMap).filter(([, field]) => field));
+      // Validated as the connector will read it: a bad field name fails here, not in a later sync.
+      remote({ ...connection, config: { ...connection.config, fieldMap: cleaned } });
+      await saveConnection(db, { ...connection, config: { ...connection.config, fieldMap: cleaned } });
+      // Profiles come from other fields now: read every contact again.
+      await resetSync(db, connection.crm);
+      await db.meta.where('key').startsWith(MISS_PREFIX).delete();
+      void sync().catch((error) => log('sync failed', error));
     },
 
     /** Saves the interaction as pending and queues it, then tries to send it at once. */
@@ -310,4 +369,45 @@ export function createCrmService(deps: CrmServiceDeps) {
       }
     },
   };
+}
+
+/** The connector settings of a connect request (a Salesforce field map survives reconnecting the same org). */
+function configOf(request: ConnectRequest, previous: Connection | null): Record<string, unknown> {
+  switch (request.crm) {
+    case 'civicrm':
+      return { baseUrl: request.baseUrl, apiKey: request.apiKey, ...(request.siteKey ? { siteKey: request.siteKey } : {}) };
+    case 'salesforce': {
+      const same = previous?.crm === 'salesforce' && previous.config.loginUrl === request.loginUrl && previous.config.clientId === request.clientId;
+      return { loginUrl: request.loginUrl, clientId: request.clientId, ...(same && previous.config.fieldMap ? { fieldMap: previous.config.fieldMap } : {}) };
+    }
+    case 'raisers-edge': {
+      // Re-consent names the environment already connected, so the user cannot switch it unawares.
+      const environmentId = previous?.crm === 'raisers-edge' && previous.config.applicationId === request.applicationId ? previous.config.environmentId : undefined;
+      return { applicationId: request.applicationId, subscriptionKey: request.subscriptionKey, ...(typeof environmentId === 'string' ? { environmentId } : {}) };
+    }
+  }
+}
+
+/** Where the connection's data lives (shown) and what identifies that data set (its ids' namespace). */
+async function siteOf(connection: Connection, connector: Connector, tokens: ReturnType<typeof memoryTokenStore>): Promise<{ site?: string; tenant?: string }> {
+  switch (connection.crm) {
+    case 'civicrm': {
+      const baseUrl = String(connection.config.baseUrl);
+      return { site: baseUrl, tenant: baseUrl };
+    }
+    case 'salesforce': {
+      const extra = tokens.value?.extra ?? {};
+      // The identity URL is https://login.salesforce.com/id/<org id>/<user id>.
+      const org = /\/id\/([^/]+)\//.exec(extra.id ?? '')?.[1];
+      const site = extra.instance_url ?? String(connection.config.loginUrl);
+      return { site, tenant: org ?? site };
+    }
+    case 'raisers-edge': {
+      const info = await (connector as Connector & { connection(): Promise<{ environmentId: string | null; environmentName: string | null } | null> }).connection();
+      return {
+        ...(info?.environmentName ?? info?.environmentId ? { site: (info?.environmentName ?? info?.environmentId)! } : {}),
+        ...(info?.environmentId ? { tenant: info.environmentId } : {}),
+      };
+    }
+  }
 }

@@ -4,10 +4,18 @@
 // may show ("Connected as …") is kept apart, in a record that holds no secret.
 import * as z from 'zod';
 import type { KindredDB } from '../store/db';
+import { tokenSetSchema, type TokenSet, type TokenStore } from './oauth';
 
-export const CRM_IDS = ['civicrm'] as const;
+export const CRM_IDS = ['civicrm', 'salesforce', 'raisers-edge'] as const;
 export type CrmId = (typeof CRM_IDS)[number];
-export const CRM_LABELS: Record<CrmId | 'local', string> = { local: 'Kindred (this browser)', civicrm: 'CiviCRM' };
+export const CRM_LABELS: Record<CrmId | 'local', string> = {
+  local: 'Kindred (this browser)',
+  civicrm: 'CiviCRM',
+  salesforce: 'Salesforce',
+  'raisers-edge': "Raiser's Edge NXT",
+};
+/** CRMs signed in to with OAuth (a consent window), not with keys typed in. */
+export const OAUTH_CRMS: ReadonlySet<CrmId> = new Set<CrmId>(['salesforce', 'raisers-edge']);
 
 /** Base URL of a CRM: https anywhere, plain http only on this machine (development servers). */
 export const crmUrlSchema = z
@@ -25,24 +33,36 @@ export const crmUrlSchema = z
 
 export const connectionSchema = z.object({
   crm: z.enum(CRM_IDS),
-  config: z.object({ baseUrl: z.string(), apiKey: z.string(), siteKey: z.string().optional() }),
+  /** The connector's own settings, validated by its schema when it is created (src/crm/index.ts). */
+  config: z.record(z.string(), z.unknown()),
   user: z.string(),
   canReadGifts: z.boolean(),
   connectedAt: z.string(),
+  /** Where the data lives, as the user knows it: the CiviCRM address, the Salesforce org, the SKY environment. */
+  site: z.string().optional(),
+  /**
+   * What identifies the data set: its ids are only meaningful there (a CiviCRM site, a Salesforce
+   * org, a SKY environment). Reconnecting to another one resets the sync and the cache's namespace.
+   */
+  tenant: z.string().optional(),
 });
 export type Connection = z.infer<typeof connectionSchema>;
 
-/** What the extension pages see of the connection: never the keys. */
+/** What the extension pages see of the connection: never the keys or tokens. */
 export const publicConnectionSchema = z.object({
   crm: z.enum(CRM_IDS),
+  /** The CiviCRM address, the Salesforce instance, the SKY environment's name. */
   baseUrl: z.string(),
   user: z.string(),
   canReadGifts: z.boolean(),
   connectedAt: z.string(),
+  /** Salesforce: which Contact field holds which platform (shown and edited on the options page). */
+  fieldMap: z.record(z.string(), z.string()).optional(),
 });
 export type PublicConnection = z.infer<typeof publicConnectionSchema>;
 
 const SECRET_KEY = 'crm.connection';
+const TOKENS_KEY = 'crm.tokens';
 export const PUBLIC_KEY = 'crm.public';
 
 /** Background only. */
@@ -52,12 +72,14 @@ export async function loadConnection(db: KindredDB): Promise<Connection | null> 
 }
 
 export async function saveConnection(db: KindredDB, connection: Connection): Promise<void> {
+  const fieldMap = fieldMapSchema.safeParse(connection.config.fieldMap);
   const view: PublicConnection = {
     crm: connection.crm,
-    baseUrl: connection.config.baseUrl,
+    baseUrl: connection.site ?? (typeof connection.config.baseUrl === 'string' ? connection.config.baseUrl : ''),
     user: connection.user,
     canReadGifts: connection.canReadGifts,
     connectedAt: connection.connectedAt,
+    ...(fieldMap.success && fieldMap.data ? { fieldMap: fieldMap.data } : {}),
   };
   await db.meta.bulkPut([
     { key: SECRET_KEY, value: connection },
@@ -66,7 +88,25 @@ export async function saveConnection(db: KindredDB, connection: Connection): Pro
 }
 
 export async function clearConnection(db: KindredDB): Promise<void> {
-  await db.meta.bulkDelete([SECRET_KEY, PUBLIC_KEY]);
+  await db.meta.bulkDelete([SECRET_KEY, PUBLIC_KEY, TOKENS_KEY]);
+}
+
+const fieldMapSchema = z.record(z.string(), z.string()).optional();
+
+/** Background only: the OAuth tokens of the connection, next to its other secrets. */
+export function storedTokens(db: KindredDB): TokenStore {
+  return {
+    async load() {
+      const parsed = tokenSetSchema.safeParse((await db.meta.get(TOKENS_KEY))?.value);
+      return parsed.success ? parsed.data : null;
+    },
+    async save(tokens: TokenSet) {
+      await db.meta.put({ key: TOKENS_KEY, value: tokens });
+    },
+    async clear() {
+      await db.meta.delete(TOKENS_KEY);
+    },
+  };
 }
 
 /** For the extension pages (live query): the connection without its keys, or null. */

@@ -29,6 +29,12 @@ export interface ChangePage {
   cursor: string;
   /** Rows handled so far in this pull, and the total when the CRM says it. */
   progress: { done: number; total: number | null };
+  /**
+   * Fields the page's constituents do not carry because the list the CRM pages through lacks
+   * them (Raiser's Edge NXT: giving is one call per person, read when the card opens). The cache's
+   * values of these fields are kept rather than overwritten with empty ones.
+   */
+  keep?: readonly ('giving' | 'tags' | 'solicitCodes')[];
 }
 
 /** What every connector may be given; each takes what it needs (`fetch` defaults to the global one). */

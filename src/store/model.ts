@@ -17,6 +17,9 @@ export const givingSchema = z.object({
   lastGiftDate: z.string().nullable(), // ISO date (YYYY-MM-DD)
   largestGift: z.number().nonnegative().nullable(),
   currency: z.string().length(3).nullable(),
+  /** First gift, where the CRM reports it (Raiser's Edge NXT's giving summary). */
+  firstGiftAmount: z.number().nonnegative().nullable().optional(),
+  firstGiftDate: z.string().nullable().optional(), // ISO date (YYYY-MM-DD)
 });
 export type Giving = z.infer<typeof givingSchema>;
 
@@ -31,6 +34,11 @@ export const constituentSchema = z.object({
   phones: z.array(z.string()),
   tags: z.array(z.string()),
   doNotContact: z.boolean(),
+  /**
+   * Active contact rules in the CRM's own words ("Do not call on weekends"; Raiser's Edge NXT
+   * solicit codes), for the card to show beside the do-not-contact flag. Absent when not read.
+   */
+  solicitCodes: z.array(z.string()).optional(),
   giving: givingSchema.nullable(),
   photoUrl: z.string().nullable(),
   /** Search keys: folded "first last" and "last first" (see `nameKeys`). */

@@ -9,7 +9,7 @@ import { identityKey, type IdentityKey } from '../identity';
 import { ConnectorError, type ChangePage, type Connector } from '../crm/types';
 import { profileUrl } from '../sites';
 import type { KindredDB } from '../store/db';
-import type { IdentityRecord } from '../store/model';
+import type { Constituent, IdentityRecord } from '../store/model';
 import { webLock, type LockFn } from './lock';
 
 export const SYNC_LOCK = 'kindred-sync';
@@ -195,7 +195,20 @@ async function writePage(db: KindredDB, key: string, runId: string, page: Change
       }
     }
 
-    if (page.constituents.length > 0) await db.constituents.bulkPut(page.constituents);
+    if (page.constituents.length > 0) {
+      let rows = page.constituents;
+      if (page.keep?.length) {
+        const cached = await db.constituents.bulkGet(rows.map((c) => c.id));
+        rows = rows.map((c, i) => {
+          const before = cached[i];
+          if (!before) return c;
+          const merged: Constituent = { ...c };
+          for (const field of page.keep!) if (before[field] !== undefined) Object.assign(merged, { [field]: before[field] });
+          return merged;
+        });
+      }
+      await db.constituents.bulkPut(rows);
+    }
 
     // Identities the page gives to constituents outside it are written, but replace nothing there.
     const [before, atKeys] = await Promise.all([
