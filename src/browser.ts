@@ -121,3 +121,20 @@ export async function ensureKeeper(): Promise<void> {
       if (!/single offscreen/i.test(String(error))) throw error;
     });
 }
+
+/**
+ * The OAuth consent window (`identity.launchWebAuthFlow`): resolves with the address the CRM sent
+ * the browser back to. Chrome and Firefox both have it; the redirect URL differs (chromiumapp.org
+ * vs a Firefox-owned host), which is why the CRM app must list the one `oauthRedirectUri` gives.
+ */
+export function webAuthFlow(request: { url: string; interactive: boolean }): Promise<string> {
+  return browser.identity.launchWebAuthFlow(request).then((url) => {
+    if (!url) throw new Error('the sign-in window closed without an answer');
+    return url;
+  });
+}
+
+/** Where a CRM's consent page must send the browser back to, per CRM (`path`). */
+export function oauthRedirectUri(path: string): string {
+  return browser.identity.getRedirectURL(path);
+}

@@ -1,7 +1,7 @@
 // Service worker (Chrome) / event page (Firefox). Listeners are registered synchronously at the
 // top level and await one `ready` promise: the worker can be stopped at any moment and woken by
 // any event, so nothing durable lives in module state (the caches below are rebuilt by `ready`).
-import { browser, ensureKeeper, extensionOrigin, openSidePanelForTab, registerContentScript, setTabBadge, type Runtime } from '../browser';
+import { browser, ensureKeeper, extensionOrigin, oauthRedirectUri, openSidePanelForTab, registerContentScript, setTabBadge, webAuthFlow, type Runtime } from '../browser';
 import { parseSettings, type Settings } from '../settings';
 import { siteFor } from '../sites';
 import { db } from '../store/db';
@@ -68,6 +68,8 @@ const crm = createCrmService({
   // An extension API call resets the worker's idle timer: a long first sync is not cut off as idle.
   keepAlive: () => void browser.runtime.getPlatformInfo(),
   lock: webLock,
+  webAuthFlow,
+  redirectUri: oauthRedirectUri,
 });
 
 const handlers = createHandlers({
