@@ -110,13 +110,44 @@ export const messages = {
   /** Connect a CRM: the keys go to the background, which tests and keeps them; they never come back. */
   connectCrm: define(
     'page',
-    z.object({
-      crm: z.enum(['civicrm']),
-      baseUrl: z.string().trim().min(1).max(2000),
-      apiKey: z.string().trim().min(1, 'Enter the API key').max(500),
-      siteKey: z.string().trim().max(500).optional(),
-    }),
+    z.discriminatedUnion('crm', [
+      z.object({
+        crm: z.literal('civicrm'),
+        baseUrl: z.string().trim().min(1).max(2000),
+        apiKey: z.string().trim().min(1, 'Enter the API key').max(500),
+        siteKey: z.string().trim().max(500).optional(),
+      }),
+      /** Signs in through Salesforce's consent window (OAuth with PKCE); no secret is typed here. */
+      z.object({
+        crm: z.literal('salesforce'),
+        loginUrl: z.string().trim().min(1).max(2000),
+        clientId: z.string().trim().min(1, 'Enter the consumer key of your External Client App').max(500),
+      }),
+      /** Signs in through Blackbaud's consent window; the subscription key is the organisation's own. */
+      z.object({
+        crm: z.literal('raisers-edge'),
+        applicationId: z.string().trim().min(1, 'Enter the application id of your SKY application').max(200),
+        subscriptionKey: z.string().trim().min(1, 'Enter your SKY API subscription key').max(200),
+        /** Other SKY hosts (a test double, a gateway an organisation runs); the connector's schema vets them. */
+        endpoints: z.object({ apiBase: z.string().max(2000), authorizeUrl: z.string().max(2000), tokenUrl: z.string().max(2000) }).optional(),
+      }),
+    ]),
     z.object({ user: z.string(), canReadGifts: z.boolean() }),
+  ),
+  /** Salesforce: the Contact fields that can hold a handle or URL, and which platform each one holds now. */
+  crmFields: define(
+    'page',
+    z.object({}),
+    z.object({
+      fields: z.array(z.object({ name: z.string(), label: z.string(), type: z.string(), custom: z.boolean() })),
+      fieldMap: z.record(z.string(), z.string()),
+    }),
+  ),
+  /** Salesforce: save the field mapping (platform → Contact field API name); a full sync follows. */
+  setCrmFieldMap: define(
+    'page',
+    z.object({ fieldMap: z.partialRecord(platformSchema, z.string().trim().max(100).regex(/^[A-Za-z0-9_]*$/, 'not a field API name')) }),
+    z.object({}),
   ),
   disconnectCrm: define('page', z.object({}), z.object({})),
   syncNow: define('page', z.object({}), z.object({ constituents: z.number(), error: z.string().nullable() })),

@@ -55,7 +55,12 @@ export interface CrmServiceDeps {
 export type ConnectRequest =
   | { crm: 'civicrm'; baseUrl: string; apiKey: string; siteKey?: string | undefined }
   | { crm: 'salesforce'; loginUrl: string; clientId: string }
-  | { crm: 'raisers-edge'; applicationId: string; subscriptionKey: string };
+  | {
+      crm: 'raisers-edge';
+      applicationId: string;
+      subscriptionKey: string;
+      endpoints?: { apiBase: string; authorizeUrl: string; tokenUrl: string } | undefined;
+    };
 
 /** A Contact field that can hold a profile handle or URL (the Salesforce field-mapping screen). */
 export interface CrmField {
@@ -134,16 +139,21 @@ export function createCrmService(deps: CrmServiceDeps) {
   /** Pulls the CRM's changes into the cache (first sync or incremental), resumable page by page. */
   function sync(): Promise<SyncReport | null> {
     syncing ??= (async () => {
-      const connected = await crm();
-      if (!connected) return null;
-      const report = await runSync({
-        db,
-        connector: connected.connector,
-        connectorId: connected.connection.crm,
-        now,
-        lock: deps.lock,
-        onProgress: () => deps.keepAlive?.(),
-      });
+      let report: SyncReport;
+      // A reset while this ran (a new field mapping, a reconnect) stops it: start over with the new settings.
+      for (let attempt = 0; ; attempt++) {
+        const connected = await crm();
+        if (!connected) return null;
+        report = await runSync({
+          db,
+          connector: connected.connector,
+          connectorId: connected.connection.crm,
+          now,
+          lock: deps.lock,
+          onProgress: () => deps.keepAlive?.(),
+        });
+        if (report.error?.code !== 'reset' || attempt >= 2) break;
+      }
       if (report.constituents > 0 || report.deleted > 0) deps.storeChanged();
       if (report.error) log(`sync stopped: ${report.error.message}`);
       return report;
@@ -383,7 +393,12 @@ function configOf(request: ConnectRequest, previous: Connection | null): Record<
     case 'raisers-edge': {
       // Re-consent names the environment already connected, so the user cannot switch it unawares.
       const environmentId = previous?.crm === 'raisers-edge' && previous.config.applicationId === request.applicationId ? previous.config.environmentId : undefined;
-      return { applicationId: request.applicationId, subscriptionKey: request.subscriptionKey, ...(typeof environmentId === 'string' ? { environmentId } : {}) };
+      return {
+        applicationId: request.applicationId,
+        subscriptionKey: request.subscriptionKey,
+        ...(typeof environmentId === 'string' ? { environmentId } : {}),
+        ...request.endpoints,
+      };
     }
   }
 }

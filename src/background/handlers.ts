@@ -142,6 +142,15 @@ export function createHandlers(deps: BackgroundDeps): Handlers {
       return deps.crm.connect(request);
     },
 
+    async crmFields() {
+      return deps.crm.crmFields();
+    },
+
+    async setCrmFieldMap({ fieldMap }) {
+      await deps.crm.setFieldMap(Object.fromEntries(Object.entries(fieldMap).filter((entry): entry is [string, string] => typeof entry[1] === 'string')));
+      return {};
+    },
+
     async disconnectCrm() {
       await deps.crm.disconnect();
       return {};

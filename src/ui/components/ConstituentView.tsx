@@ -56,6 +56,12 @@ export function ConstituentView({ id, channel, pageUrl, onBack }: {
         </p>
       )}
 
+      {constituent.solicitCodes && constituent.solicitCodes.length > 0 && (
+        <ul class="solicit" aria-label="Contact rules">
+          {constituent.solicitCodes.map((code) => <li key={code}>{code}</li>)}
+        </ul>
+      )}
+
       {constituent.tags.length > 0 && (
         <ul class="tags" aria-label="Tags">
           {constituent.tags.map((tag) => <li key={tag} class="tag">{tag}</li>)}
@@ -76,7 +82,7 @@ export function ConstituentView({ id, channel, pageUrl, onBack }: {
             ))}
           </dl>
         ) : constituent.source !== 'local' && connection && !connection.canReadGifts ? (
-          <p class="muted">Giving is not shown: your CRM key may not read contributions.</p>
+          <p class="muted">Giving is not shown: your CRM access may not read gifts.</p>
         ) : (
           <p class="muted">No giving recorded.</p>
         )}

@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import { browser, send } from '../../browser';
-import { crmUrlSchema, originPattern, publicConnection, type PublicConnection } from '../../crm/connection';
+import { CRM_LABELS, crmUrlSchema, originPattern, publicConnection, type CrmId, type PublicConnection } from '../../crm/connection';
+import { FieldMapping } from './FieldMapping';
+import { OAuthConnectForm } from './OAuthConnectForm';
 import type { Settings } from '../../settings';
 import { db } from '../../store/db';
 import { outboxSummary } from '../../sync/outbox';
@@ -8,7 +10,7 @@ import { syncStatus, type SyncStatus } from '../../sync/pull';
 import { dateTime, relative } from '../format';
 import { useLiveQuery } from '../hooks';
 
-/** Connect CiviCRM, see the connection, the sync's progress and what waits to be sent. */
+/** Connect a CRM, see the connection, the sync's progress and what waits to be sent. */
 export function CrmSection({ settings, save }: { settings: Settings; save: (next: Settings) => Promise<void> }) {
   const state = useLiveQuery(async () => {
     const connection = await publicConnection(db());
@@ -24,29 +26,55 @@ export function CrmSection({ settings, save }: { settings: Settings; save: (next
       {connection ? (
         <>
           <Connected connection={connection} sync={sync} keyRefused={outbox.paused?.code === 'auth'} />
-          <label class="check">
-            <input
-              type="checkbox"
-              checked={settings.liveLookup}
-              onChange={(e) => void save({ ...settings, liveLookup: e.currentTarget.checked })}
-            />
-            <span>
-              <strong>Live lookup</strong>: ask CiviCRM about people Kindred has not synced yet (sends the profile handles
-              you see to your CiviCRM).
-            </span>
-          </label>
+          {connection.crm === 'salesforce' && <FieldMapping connection={connection} />}
+          {connection.crm === 'raisers-edge' ? (
+            <p class="muted small">
+              Raiser's Edge NXT cannot be searched by social profile, so Kindred recognises people from its synced copy
+              of their online presences (refreshed every 15 minutes and on "Sync now").
+            </p>
+          ) : (
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={settings.liveLookup}
+                onChange={(e) => void save({ ...settings, liveLookup: e.currentTarget.checked })}
+              />
+              <span>
+                <strong>Live lookup</strong>: ask {CRM_LABELS[connection.crm]} about people Kindred has not synced yet
+                (sends the profile handles you see to your CRM).
+              </span>
+            </label>
+          )}
         </>
       ) : (
         <>
           <p class="muted">
-            Kindred is using its own store: everything stays in this browser. Connect CiviCRM to look people up in it,
+            Kindred is using its own store: everything stays in this browser. Connect your CRM to look people up in it,
             see their history and giving, and send what you log straight to it.
           </p>
-          <ConnectForm />
+          <ChooseCrm />
         </>
       )}
       <Outbox summary={outbox} connected={!!connection} />
     </section>
+  );
+}
+
+/** The three CRMs Kindred speaks to, one form each. */
+function ChooseCrm() {
+  const [crm, setCrm] = useState<CrmId>('civicrm');
+  return (
+    <>
+      <div class="choice" role="radiogroup" aria-label="Your CRM">
+        {(['civicrm', 'salesforce', 'raisers-edge'] as const).map((id) => (
+          <label key={id} class={crm === id ? 'selected' : ''}>
+            <input type="radio" name="crm" value={id} checked={crm === id} onChange={() => setCrm(id)} />
+            {CRM_LABELS[id]}
+          </label>
+        ))}
+      </div>
+      {crm === 'civicrm' ? <ConnectForm /> : <OAuthConnectForm crm={crm} />}
+    </>
   );
 }
 
@@ -145,11 +173,14 @@ function Connected({ connection, sync, keyRefused }: { connection: PublicConnect
   return (
     <>
       <p role="status" class="connected">
-        <strong>Connected as {connection.user}</strong> to CiviCRM at <span class="url">{connection.baseUrl}</span>
+        <strong>Connected as {connection.user}</strong> to {CRM_LABELS[connection.crm]}
+        {connection.baseUrl && <> at <span class="url">{connection.baseUrl}</span></>}
         <span class="muted"> · since {dateTime(connection.connectedAt)}</span>
       </p>
       {!connection.canReadGifts && (
-        <p class="note">This key may not read contributions, so cards show no giving data.</p>
+        <p class="note">
+          {connection.crm === 'civicrm' ? 'This key' : 'This user'} may not read {connection.crm === 'civicrm' ? 'contributions' : 'gifts'}, so cards show no giving data.
+        </p>
       )}
       {sync && <SyncProgress sync={sync} />}
       <div class="row">
@@ -181,10 +212,16 @@ function Connected({ connection, sync, keyRefused }: { connection: PublicConnect
         </button>
       </div>
       {message && <p role="alert" class="warning">{message}</p>}
-      {needsKey && (
+      {needsKey && connection.crm === 'civicrm' && (
         <>
           <p role="alert" class="warning">CiviCRM no longer accepts the saved key. Enter it again to carry on.</p>
           <ConnectForm reconnect={connection} />
+        </>
+      )}
+      {needsKey && connection.crm !== 'civicrm' && (
+        <>
+          <p role="alert" class="warning">{CRM_LABELS[connection.crm]} needs you to sign in again. Nothing waiting is lost.</p>
+          <OAuthConnectForm crm={connection.crm} reconnect />
         </>
       )}
     </>
@@ -199,7 +236,7 @@ function SyncProgress({ sync }: { sync: SyncStatus }) {
         <progress max={total} value={total === undefined ? undefined : sync.done} aria-label="Sync progress" />
         <span>
           Syncing: {sync.done.toLocaleString()}
-          {total !== undefined && ` of ${total.toLocaleString()}`} contacts
+          {total !== undefined && ` of ${total.toLocaleString()}`} records
         </span>
       </div>
     );
