@@ -7,7 +7,7 @@ import { identityKey, PLATFORM_LABELS, PLATFORMS, type Identity, type Platform }
 import { canonicalizeProfile, profileUrl } from '../sites';
 import { INTERACTION_KIND_LABELS, INTERACTION_KINDS, type Constituent, type Gift, type Giving, type Interaction, type InteractionKind } from '../store/model';
 import { buildConstituent } from '../store/queries';
-import { DEFAULT_TIMEOUT_MS, excerpt, isHtml, parseJson, retryAfterMs, send, type HttpOptions, type HttpReply } from './http';
+import { DEFAULT_TIMEOUT_MS, excerpt, type HttpOptions, type HttpReply, isHtml, parseJson, readStoredJson, retryAfterMs, send } from './http';
 import type { ChangePage, Connector, ConnectorDeps, ConstituentDraft, ConstituentRef, InteractionDraft } from './types';
 import { ConnectorError } from './types';
 
@@ -523,11 +523,7 @@ const cursorSchema = z.discriminatedUnion('phase', [
 type Cursor = z.output<typeof cursorSchema>;
 
 /** An unreadable cursor (another connector's, an older version) restarts with a full pass. */
-function readCursor(text: string | null): Cursor | null {
-  if (text === null) return null;
-  const parsed = cursorSchema.safeParse(parseJson(text));
-  return parsed.success ? parsed.data : null;
-}
+const readCursor = (text: string | null): Cursor | null => readStoredJson(cursorSchema, text);
 
 const EPOCH = '1970-01-01 00:00:00';
 

@@ -78,6 +78,16 @@ export function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * A sync cursor (or any JSON we stored) read back with its schema; null when absent or unreadable
+ * (another connector's, an older version's), which restarts the sync with a full pass.
+ */
+export function readStoredJson<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, text: string | null): T | null {
+  if (text === null) return null;
+  const parsed = schema.safeParse(parseJson(text));
+  return parsed.success ? parsed.data : null;
+}
+
 /** Server text fit for a message: one line, bounded. */
 export function excerpt(text: string, max = 200): string {
   const line = text.replace(/\s+/g, ' ').trim();

@@ -13,7 +13,7 @@ import { identityKey, PLATFORM_LABELS, PLATFORMS, type Identity, type Platform }
 import { canonicalizeProfile, profileUrl } from '../sites';
 import { INTERACTION_KIND_LABELS, INTERACTION_KINDS, type Constituent, type Gift, type Giving, type Interaction, type InteractionKind } from '../store/model';
 import { buildConstituent } from '../store/queries';
-import { DEFAULT_TIMEOUT_MS, excerpt, isHtml, parseJson, retryAfterMs, send, type HttpOptions, type HttpReply } from './http';
+import { DEFAULT_TIMEOUT_MS, excerpt, type HttpOptions, type HttpReply, isHtml, parseJson, readStoredJson, retryAfterMs, send } from './http';
 import { memoryTokenStore, oauthSession, type OAuthClient, type TokenSet } from './oauth';
 import type { ChangePage, Connector, ConnectorDeps, ConstituentDraft, ConstituentRef, InteractionDraft } from './types';
 import { ConnectorError } from './types';
@@ -366,11 +366,7 @@ const cursorSchema = z.object({
 });
 type Cursor = z.output<typeof cursorSchema>;
 
-function readCursor(value: string | null): Cursor | null {
-  if (value === null) return null;
-  const parsed = cursorSchema.safeParse(parseJson(value));
-  return parsed.success ? parsed.data : null;
-}
+const readCursor = (text: string | null): Cursor | null => readStoredJson(cursorSchema, text);
 
 const later = (a: string | null, b: string | null): string | null => {
   const ta = a ? Date.parse(instant(a) ?? '') : NaN;

@@ -21,7 +21,10 @@ const REDIRECT_PATH: Record<OAuthCrm, string> = { salesforce: 'sf', 'raisers-edg
  */
 function originsFor(crm: OAuthCrm, loginUrl: string): string[] {
   if (crm === 'raisers-edge') return ['https://api.sky.blackbaud.com/*', 'https://oauth2.sky.blackbaud.com/*'];
-  return [...new Set([originPattern(loginUrl), 'https://*.salesforce.com/*'])];
+  const login = originPattern(loginUrl);
+  // A login host on this machine (a development org proxy, a test double) is its own instance.
+  if (login.startsWith('http://')) return [login];
+  return [...new Set([login, 'https://*.salesforce.com/*'])];
 }
 
 /** Connect Salesforce or Raiser's Edge NXT: the organisation's own app id, then the CRM's consent window. */

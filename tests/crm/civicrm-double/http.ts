@@ -2,12 +2,6 @@
 // fields; any other body (JSON included) is never read by CiviCRM.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 export interface DecodedBody {
   form: Record<string, string>;
   /** The body looks like JSON sent instead of form fields (the §2.8 #1 bug). */
@@ -63,8 +57,3 @@ export function send(res: ServerResponse, reply: Reply): void {
   res.end(reply.body);
 }
 
-export function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
-}

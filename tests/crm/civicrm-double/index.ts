@@ -15,7 +15,8 @@ import type { AddressInfo } from 'node:net';
 import { authenticate, mintJwt, type Realm } from './auth';
 import { createData } from './data';
 import { describeFault, FaultQueue } from './faults';
-import { decodeBody, flatHeaders, NOT_FOUND, readBody, send, text, type Reply } from './http';
+import { answerWithFault, flatHeaders, readBodyBytes as readBody } from '../double-kit';
+import { decodeBody, NOT_FOUND, send, text, type Reply } from './http';
 import { apiReply, authxReply, faultReply, route } from './routes';
 import { seedBulk, seedDemo, seedSystem, USERS } from './seed';
 import type { CiviDouble, CiviDoubleOptions, LoggedRequest } from './types';
@@ -61,39 +62,22 @@ export async function startCiviDouble(options: CiviDoubleOptions = {}): Promise<
     log.push(entry);
 
     const fault = r ? faults.take({ entity: r.kind === 'batch' ? 'batch' : entry.entity!, action: r.kind === 'batch' ? 'calls' : entry.action!, method: entry.method }) : null;
-    if (fault) {
-      entry.fault = describeFault(fault);
-      if (fault.latencyMs) await new Promise((done) => setTimeout(done, fault.latencyMs));
-      if (fault.dropBeforeApply) {
-        req.socket.destroy();
-        return;
-      }
-      const reply = faultReply(fault);
-      if (reply) {
-        entry.status = reply.status;
-        entry.reason = `injected fault ${entry.fault}`;
-        send(res, reply);
-        return;
-      }
-    }
-
-    let reply: Reply;
-    if (!r) reply = NOT_FOUND;
-    else {
-      // Authenticator reads `_authx` / `_authxSiteKey` from $_GET on GET and $_POST otherwise.
-      const auth = authenticate(realm, { headers, params: entry.method === 'GET' ? query : form });
-      if (auth.kind === 'reject') {
-        reply = text(401, `HTTP 401 ${auth.reason}`);
-        entry.reason = auth.reason;
-      } else if (r.kind === 'authx') reply = authxReply(auth);
-      else reply = apiReply({ data, strictParams }, r, { method: entry.method, headers, query, form, jsonBody, auth, entry });
-    }
-    if (fault?.dropAfterApply) {
-      req.socket.destroy();
-      return;
-    }
-    entry.status = reply.status;
-    send(res, reply);
+    await answerWithFault(req, res, entry, fault, {
+      describe: describeFault,
+      cannedReply: faultReply,
+      answer: (): Reply => {
+        if (!r) return NOT_FOUND;
+        // Authenticator reads `_authx` / `_authxSiteKey` from $_GET on GET and $_POST otherwise.
+        const auth = authenticate(realm, { headers, params: entry.method === 'GET' ? query : form });
+        if (auth.kind === 'reject') {
+          entry.reason = auth.reason;
+          return text(401, `HTTP 401 ${auth.reason}`);
+        }
+        if (r.kind === 'authx') return authxReply(auth);
+        return apiReply({ data, strictParams }, r, { method: entry.method, headers, query, form, jsonBody, auth, entry });
+      },
+      send,
+    });
   }
 
   const server = createServer((req, res) => {

@@ -30,17 +30,6 @@ export const MISSING_KEY = 'Access denied due to missing subscription key. Make 
 export const INVALID_KEY = 'Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.';
 export const BAD_BEARER = 'The required Authorization header was missing or invalid, or the token has expired';
 
-export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-export function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
-}
 
 export function send(res: ServerResponse, reply: Reply): void {
   res.writeHead(reply.status, { 'Content-Type': reply.type, ...reply.headers });

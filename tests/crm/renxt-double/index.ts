@@ -14,12 +14,13 @@ import type { Ctx } from './context';
 import { createData, stampNow } from './data';
 import { describeFault, FaultQueue } from './faults';
 import { admit, type GatewayState } from './gateway';
-import { flatHeaders, gateway, HttpError, invalid, json, readBody, send, type Reply } from './http';
+import { answerWithFault, flatHeaders, readBody } from '../double-kit';
+import { gateway, HttpError, invalid, json, send, type Reply } from './http';
 import type { Paging } from './lists';
 import { authorize, mintAccess, token, type OAuthRealm } from './oauth';
 import { isApiPath, route } from './routes';
 import { seedBulk, seedDemo, seedTables } from './seed';
-import type { LoggedRequest, SkyDouble, SkyDoubleOptions, SkyUser } from './types';
+import type { Fault, LoggedRequest, SkyDouble, SkyDoubleOptions, SkyUser } from './types';
 
 export type { Fault, LoggedRequest, SkyDouble, SkyDoubleOptions, SkyUser } from './types';
 export type { SkyData } from './data';
@@ -109,40 +110,31 @@ export async function startSkyDouble(options: SkyDoubleOptions = {}): Promise<Sk
     const isOAuth = url.pathname === '/oauth/authorize' || url.pathname === '/token';
     const target = { method, path: url.pathname };
     const fault = isOAuth ? null : faults.take(target);
-    if (fault) {
-      entry.fault = describeFault(fault);
-      if (fault.latencyMs) await new Promise((done) => setTimeout(done, fault.latencyMs));
-      if (fault.dropBeforeApply) {
-        req.socket.destroy();
-        return;
-      }
-      if (fault.status) {
-        const retry = fault.retryAfter ? { 'Retry-After': fault.retryAfter } : undefined;
-        const reply: Reply =
-          fault.body !== undefined
-            ? { status: fault.status, type: fault.contentType ?? 'application/json', body: fault.body, headers: retry }
-            : fault.status === 429
-              ? gateway(429, 'Rate limit is exceeded. Try again in 1 second.', retry)
-              : fault.status === 403
-                ? gateway(403, 'Out of call volume quota. Quota will be replenished in 00:06:46.', retry)
-                : fault.status >= 500
-                  ? { status: fault.status, type: 'text/plain', body: '', headers: retry }
-                  : gateway(fault.status, `Injected ${fault.status}`, retry);
-        entry.status = reply.status;
-        send(res, reply);
-        return;
-      }
-    }
-    let reply: Reply;
-    if (url.pathname === '/oauth/authorize' && method === 'GET') reply = authorize(realm, url.searchParams);
-    else if (url.pathname === '/token' && method === 'POST') reply = token(realm, headers['content-type'] ?? '', body);
-    else reply = api(method, url, headers, body, entry);
-    if (fault?.dropAfterApply) {
-      req.socket.destroy();
-      return;
-    }
-    entry.status = reply.status;
-    send(res, reply);
+    await answerWithFault(req, res, entry, fault, {
+      describe: describeFault,
+      cannedReply: cannedReply,
+      answer: (): Reply => {
+        if (url.pathname === '/oauth/authorize' && method === 'GET') return authorize(realm, url.searchParams);
+        if (url.pathname === '/token' && method === 'POST') return token(realm, headers['content-type'] ?? '', body);
+        return api(method, url, headers, body, entry);
+      },
+      send,
+    });
+  }
+
+  /** An injected status, in the gateway's own words (429 rate limit, 403 quota) unless the fault gives a body. */
+  function cannedReply(fault: Fault): Reply | null {
+    if (!fault.status) return null;
+    const retry = fault.retryAfter ? { 'Retry-After': fault.retryAfter } : undefined;
+    return fault.body !== undefined
+      ? { status: fault.status, type: fault.contentType ?? 'application/json', body: fault.body, headers: retry }
+      : fault.status === 429
+        ? gateway(429, 'Rate limit is exceeded. Try again in 1 second.', retry)
+        : fault.status === 403
+          ? gateway(403, 'Out of call volume quota. Quota will be replenished in 00:06:46.', retry)
+          : fault.status >= 500
+            ? { status: fault.status, type: 'text/plain', body: '', headers: retry }
+            : gateway(fault.status, `Injected ${fault.status}`, retry);
   }
 
   const server = createServer((req, res) => {

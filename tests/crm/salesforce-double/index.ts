@@ -12,7 +12,8 @@ import { createAuth, type OAuthReply } from './auth';
 import { createData } from './data';
 import { SfApiError } from './errors';
 import { describeFault, FaultQueue, faultReply } from './faults';
-import { flatHeaders, json, readBody, send, type Reply } from './http';
+import { answerWithFault, flatHeaders, readBody } from '../double-kit';
+import { json, send, type Reply } from './http';
 import { classify, rest, VERSIONS, type RestState } from './routes';
 import { ORG_ID, seedNpsp, seedUsers, USERS } from './seed';
 import type { LoggedRequest, SalesforceDouble, SfDoubleOptions, SfUser } from './types';
@@ -122,28 +123,7 @@ export async function startSalesforceDouble(options: SfDoubleOptions = {}): Prom
     log.push(entry);
 
     const fault = faults.take({ method, path: url.pathname, resource, object });
-    if (fault) {
-      entry.fault = describeFault(fault);
-      if (fault.latencyMs) await new Promise((done) => setTimeout(done, fault.latencyMs));
-      if (fault.dropBeforeApply) {
-        req.socket.destroy();
-        return;
-      }
-      const reply = faultReply(fault);
-      if (reply) {
-        entry.status = reply.status;
-        entry.reason = `injected fault ${entry.fault}`;
-        send(res, reply);
-        return;
-      }
-    }
-    const reply = route(method, url, headers, body, entry);
-    if (fault?.dropAfterApply) {
-      req.socket.destroy();
-      return;
-    }
-    entry.status = reply.status;
-    send(res, reply);
+    await answerWithFault(req, res, entry, fault, { describe: describeFault, cannedReply: faultReply, answer: () => route(method, url, headers, body, entry), send });
   }
 
   const server = createServer((req, res) => {
