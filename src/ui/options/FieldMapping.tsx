@@ -65,6 +65,7 @@ export function FieldMapping({ connection }: { connection: PublicConnection }) {
               <label key={platform} class="field">
                 <span>{PLATFORM_LABELS[platform]}</span>
                 <select
+                  aria-label={PLATFORM_LABELS[platform]}
                   value={map[platform] ?? ''}
                   onChange={(e) => setMap({ ...map, [platform]: e.currentTarget.value })}
                 >
