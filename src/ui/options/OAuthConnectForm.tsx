@@ -1,6 +1,7 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { browser, send } from '../../browser';
 import { CRM_LABELS, crmUrlSchema, originPattern } from '../../crm/connection';
+import { parseCrmPresets, salesforceHostChoice, type CrmPresets } from '../../crm/presets';
 
 type OAuthCrm = 'salesforce' | 'raisers-edge';
 
@@ -38,6 +39,26 @@ export function OAuthConnectForm({ crm, reconnect = false }: { crm: OAuthCrm; re
   const [problem, setProblem] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const redirect = safeRedirect(REDIRECT_PATH[crm]);
+  const [preset, setPreset] = useState<{ host?: boolean; id?: boolean; key?: boolean }>({});
+
+  // What the organisation set by policy fills the form and is not editable here.
+  useEffect(() => {
+    void readPresets().then((presets) => {
+      if (crm === 'salesforce') {
+        const choice = salesforceHostChoice(presets.salesforce?.loginUrl);
+        if (choice) {
+          setHost(choice.host);
+          setMyDomain(choice.myDomain);
+        }
+        if (presets.salesforce?.clientId) setClientId(presets.salesforce.clientId);
+        setPreset({ host: !!choice, id: !!presets.salesforce?.clientId });
+      } else {
+        if (presets.raisersEdge?.applicationId) setClientId(presets.raisersEdge.applicationId);
+        if (presets.raisersEdge?.subscriptionKey) setSubscriptionKey(presets.raisersEdge.subscriptionKey);
+        setPreset({ id: !!presets.raisersEdge?.applicationId, key: !!presets.raisersEdge?.subscriptionKey });
+      }
+    });
+  }, [crm]);
 
   function submit(event: Event) {
     event.preventDefault();
@@ -82,19 +103,19 @@ export function OAuthConnectForm({ crm, reconnect = false }: { crm: OAuthCrm; re
         <>
           <label class="field">
             <span>Log in at</span>
-            <select value={host} onChange={(e) => setHost(e.currentTarget.value)}>
+            <select value={host} disabled={preset.host} onChange={(e) => setHost(e.currentTarget.value)}>
               {SALESFORCE_HOSTS.map((h) => <option key={h.value} value={h.value}>{h.label}</option>)}
             </select>
           </label>
           {host === 'mydomain' && (
             <label class="field">
               <span>My Domain address</span>
-              <input type="url" inputMode="url" placeholder="https://yourorg.my.salesforce.com" value={myDomain} onInput={(e) => setMyDomain(e.currentTarget.value)} />
+              <input type="url" inputMode="url" placeholder="https://yourorg.my.salesforce.com" value={myDomain} readOnly={preset.host} onInput={(e) => setMyDomain(e.currentTarget.value)} />
             </label>
           )}
           <label class="field">
             <span>Consumer key</span>
-            <input autoComplete="off" spellcheck={false} value={clientId} onInput={(e) => setClientId(e.currentTarget.value)} />
+            <input autoComplete="off" spellcheck={false} value={clientId} readOnly={preset.id} onInput={(e) => setClientId(e.currentTarget.value)} />
             <small class="muted">From your organisation's External Client App (OAuth with PKCE, "Require secret" off).</small>
           </label>
         </>
@@ -102,14 +123,15 @@ export function OAuthConnectForm({ crm, reconnect = false }: { crm: OAuthCrm; re
         <div class="row">
           <label class="field">
             <span>Application id</span>
-            <input autoComplete="off" spellcheck={false} value={clientId} onInput={(e) => setClientId(e.currentTarget.value)} />
+            <input autoComplete="off" spellcheck={false} value={clientId} readOnly={preset.id} onInput={(e) => setClientId(e.currentTarget.value)} />
           </label>
           <label class="field">
             <span>Subscription key</span>
-            <input type="password" autoComplete="off" value={subscriptionKey} onInput={(e) => setSubscriptionKey(e.currentTarget.value)} />
+            <input type="password" autoComplete="off" value={subscriptionKey} readOnly={preset.key} onInput={(e) => setSubscriptionKey(e.currentTarget.value)} />
           </label>
         </div>
       )}
+      {(preset.host || preset.id || preset.key) && <p class="muted small">Some of these settings are set by your organisation.</p>}
       {redirect && (
         <p class="muted small">
           Callback URL to register in the {crm === 'salesforce' ? 'app' : 'SKY application'}: <code class="url">{redirect}</code>
@@ -128,6 +150,15 @@ export function OAuthConnectForm({ crm, reconnect = false }: { crm: OAuthCrm; re
       </p>
     </form>
   );
+}
+
+/** Enterprise policy settings (managed storage); none where the browser or the policy has none. */
+async function readPresets(): Promise<CrmPresets> {
+  try {
+    return parseCrmPresets(await browser.storage.managed.get());
+  } catch {
+    return {};
+  }
 }
 
 function safeRedirect(path: string): string | null {
