@@ -9,5 +9,9 @@ export default defineConfig({
     exclude: ['tests/e2e/**', 'node_modules/**'],
     environment: 'node',
     pool: 'threads',
+    // Tests that parse real saved pages (a Reddit thread is 2 MB of HTML) take 5–6 s in happy-dom on
+    // a 2-core machine with a browser running beside them; vitest's 5 s default would fail them for
+    // the machine, not for Kindred. No test asserts a time.
+    testTimeout: 30_000,
   },
 });
