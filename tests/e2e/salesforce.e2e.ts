@@ -52,14 +52,15 @@ describe('Salesforce from the options page', () => {
     // The other OAuth CRM's form, for the record (its callback URL names this extension too).
     await options.getByRole('radio', { name: "Raiser's Edge NXT" }).check();
     const sky = options.getByRole('form', { name: "Connect Raiser's Edge NXT" });
-    expect(await sky.getByText(`https://${browser.extensionId}.chromiumapp.org/raisers-edge`).count()).toBe(1);
+    // Preact renders the chosen form on its next tick: wait for it rather than count at once.
+    await sky.getByText(`https://${browser.extensionId}.chromiumapp.org/raisers-edge`).waitFor({ timeout: 5_000 });
     await options.getByRole('region', { name: 'CRM' }).screenshot({ path: join(shots, 'raisers-edge-connect.png') });
     await options.getByRole('radio', { name: 'Salesforce' }).check();
     const form = options.getByRole('form', { name: 'Connect Salesforce' });
     await form.getByLabel('Log in at').selectOption({ label: 'My Domain…' });
     await form.getByLabel('My Domain address').fill(double.baseUrl);
     await form.getByLabel('Consumer key').fill(double.clientId);
-    expect(await form.getByText(`https://${browser.extensionId}.chromiumapp.org/sf`).count(), 'the callback URL to register').toBe(1);
+    await form.getByText(`https://${browser.extensionId}.chromiumapp.org/sf`).waitFor({ timeout: 5_000 }); // the callback URL to register
     await options.getByRole('region', { name: 'CRM' }).screenshot({ path: join(shots, 'salesforce-connect.png') });
     await form.getByRole('button', { name: 'Connect Salesforce' }).click();
     const connected = options.getByRole('status').filter({ hasText: /^Connected as / });
