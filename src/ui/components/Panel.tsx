@@ -47,16 +47,20 @@ export function Panel({ tabId, subscribe }: { tabId: number | null; subscribe?: 
   );
 
   if (error) return <p class="message error" role="alert">Kindred could not read this tab: {error}</p>;
-  if (!tab || match === undefined) return <p class="loading">Loading…</p>;
+  if (!tab) return <p class="loading">Loading…</p>;
+  // Until the store answers, the background's answer (it resolved the page's profile for the
+  // toolbar badge) shows the card at once; the store's live answer then takes over.
+  const shown = match !== undefined ? match : focused ? undefined : tab.constituentId;
+  if (shown === undefined) return <p class="loading">Loading…</p>;
 
   const channel = tab.profile?.identities[0]?.platform ?? null;
   // Keyed by person, so a half-written note never carries over to the next profile.
   if (opened) return <ConstituentView key={opened} id={opened} channel={null} pageUrl={null} onBack={() => setOpened(null)} />;
-  if (match) {
+  if (shown) {
     return (
       <ConstituentView
-        key={match}
-        id={match}
+        key={shown}
+        id={shown}
         channel={channel}
         pageUrl={focused ? null : tab.url}
         onBack={focused ? () => setDismissedFocus(focusKey) : undefined}
