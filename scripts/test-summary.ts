@@ -12,7 +12,7 @@ interface VitestJson {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const suite of ['unit', 'e2e']) {
+for (const suite of ['unit', 'e2e', 'e2e-firefox']) {
   const file = `test-results/${suite}.json`;
   if (!existsSync(file)) {
     console.error(`missing ${file}: did the ${suite} tests run?`);

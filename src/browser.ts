@@ -36,7 +36,7 @@ export async function setTabBadge(tabId: number, known: boolean, title: string):
 }
 
 interface FirefoxSidebar {
-  sidebarAction?: { open(): Promise<void> };
+  sidebarAction?: { open(): Promise<void>; isOpen(details: { windowId?: number }): Promise<boolean> };
 }
 
 /** Whether this browser can show Kindred beside the page (Chrome side panel, Firefox sidebar). */
@@ -44,13 +44,30 @@ export const hasSidePanel = (): boolean =>
   (typeof chrome !== 'undefined' && !!chrome.sidePanel) || !!(browser as unknown as FirefoxSidebar).sidebarAction;
 
 /**
- * Opens the side panel on a tab from the background, in response to a click in a content script.
- * Called synchronously inside the message listener: the click's user gesture ends at the first await.
+ * Shows the person behind a badge the user clicked, from the background, in response to the
+ * content script's message. Called synchronously inside the message listener: Chrome's user
+ * gesture ends at the first await.
+ * - Chrome: the side panel (`sidePanel.open`, allowed by the click relayed through the message).
+ * - Firefox: `sidebarAction.open()` is refused here, because Firefox checks for user input in the
+ *   calling context (the event page), and a click in a content script does not carry over a message.
+ *   If the sidebar is already open it follows the tab's focus by itself. Otherwise the toolbar
+ *   popup shows the same card: `action.openPopup()` needs no gesture in newer Firefox
+ *   (`extensions.openPopupWithoutUserGesture.enabled`: on in ESR 153, off in ESR 140). Where it is
+ *   refused, or the window is not focused, a small window with the popup page for the tab does the same.
  */
 export function openSidePanelForTab(tabId: number): void {
+  const warn = (error: unknown) => console.warn('[kindred] could not open the side panel', error);
   const sidebar = (browser as unknown as FirefoxSidebar).sidebarAction;
-  const opening = sidebar ? sidebar.open() : typeof chrome !== 'undefined' && chrome.sidePanel ? chrome.sidePanel.open({ tabId }) : null;
-  opening?.catch((error: unknown) => console.warn('[kindred] could not open the side panel', error));
+  if (sidebar) {
+    const popupWindow = () =>
+      browser.windows.create({ type: 'popup', url: browser.runtime.getURL(`popup.html?tab=${tabId}`), width: 420, height: 640 });
+    sidebar
+      .isOpen({})
+      .then((open) => (open ? undefined : browser.action.openPopup().catch(popupWindow)))
+      .catch(warn);
+    return;
+  }
+  if (typeof chrome !== 'undefined' && chrome.sidePanel) chrome.sidePanel.open({ tabId }).catch(warn);
 }
 
 /**

@@ -4,6 +4,7 @@
 // input.performActions), which is what makes a click a user gesture (permissions.request).
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { poll } from '../../scripts/lib/firefox-harness';
+import { sleep } from '../../scripts/lib/harness';
 
 type Finder = { kind: 'label' | 'button' | 'role'; text: string; exact?: boolean; role?: string };
 
@@ -30,11 +31,15 @@ function findInPage({ kind, text, exact, role }: Finder): Element | null {
 }
 
 async function find(page: Page, finder: Finder, timeoutMs: number): Promise<ElementHandle<Element>> {
-  const what = `${finder.kind} ${JSON.stringify(finder.text)}`;
-  await poll(page, findInPage, finder, timeoutMs, what);
-  const handle = (await page.evaluateHandle(findInPage, finder)).asElement() as ElementHandle<Element> | null;
-  if (!handle) throw new Error(`${what} disappeared`);
-  return handle;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const handle = await page.evaluateHandle(findInPage, finder).catch(() => null);
+    const element = handle?.asElement() as ElementHandle<Element> | null | undefined;
+    if (element) return element;
+    await handle?.dispose().catch(() => undefined);
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${finder.kind} ${JSON.stringify(finder.text)}`);
+    await sleep(50);
+  }
 }
 
 /** A form control by its label (`<label><span>Notes</span><textarea>`) or aria-label. */
@@ -47,13 +52,18 @@ export const heading = (page: Page, text: string, timeoutMs = 5_000) => find(pag
 /** Waits for a `role="status"` element whose text contains `text`; returns its text. */
 export async function status(page: Page, text: string | RegExp, timeoutMs = 5_000): Promise<string> {
   const source = typeof text === 'string' ? text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : text.source;
-  return poll(
-    page,
-    (re) => [...document.querySelectorAll('[role="status"]')].map((el) => el.textContent ?? '').find((t) => new RegExp(re).test(t)) ?? null,
-    source,
-    timeoutMs,
-    `a status matching ${source}`,
-  );
+  try {
+    return await poll(
+      page,
+      (re) => [...document.querySelectorAll('[role="status"]')].map((el) => el.textContent ?? '').find((t) => new RegExp(re).test(t)) ?? null,
+      source,
+      timeoutMs,
+      `a status matching ${source}`,
+    );
+  } catch (error) {
+    const shown = await page.evaluate(() => [...document.querySelectorAll('[role="status"], [role="alert"]')].map((el) => el.textContent)).catch(() => null);
+    throw new Error(`${(error as Error).message}; statuses and alerts on the page: ${JSON.stringify(shown)}`);
+  }
 }
 
 /** Waits until the page's visible text contains `text`. */
@@ -84,9 +94,39 @@ export async function selectByText(page: Page, select: ElementHandle<Element>, l
   await (select as ElementHandle<HTMLSelectElement>).select(value);
 }
 
-/** Replaces a text field's content by typing, like a user (select all, type). */
+/** Replaces a text field's content by typing, like a user (focus, select all, type). */
 export async function typeInto(field: ElementHandle<Element>, text: string): Promise<void> {
-  await field.click({ count: 3 });
+  await field.focus();
   await field.evaluate((el) => (el as HTMLInputElement).select?.());
   await field.type(text);
+}
+
+/**
+ * Clicks the element like a user, once it holds still and nothing covers its centre (what
+ * Playwright's actionability checks do): the popup's name suggestions and search results arrive
+ * after the first paint and push buttons down, which made a measured-then-clicked point miss.
+ */
+export async function click(handle: ElementHandle<Element>, timeoutMs = 5_000): Promise<void> {
+  const page = handle.frame.page();
+  const deadline = Date.now() + timeoutMs;
+  let previous = '';
+  let still = 0;
+  for (;;) {
+    const point = await handle.evaluate((el) => {
+      el.scrollIntoView({ block: 'center', inline: 'nearest', behavior: 'instant' });
+      const r = el.getBoundingClientRect();
+      const x = r.left + r.width / 2;
+      const y = r.top + r.height / 2;
+      const hit = document.elementFromPoint(x, y);
+      return hit && (hit === el || el.contains(hit)) ? { x, y, box: `${r.left},${r.top},${r.width},${r.height}` } : null;
+    });
+    still = point && point.box === previous ? still + 1 : 0;
+    if (point && still >= 2) {
+      await page.mouse.click(point.x, point.y);
+      return;
+    }
+    previous = point?.box ?? '';
+    if (Date.now() > deadline) throw new Error(`The element never held still uncovered for a click (last box: ${previous || 'covered'})`);
+    await sleep(100);
+  }
 }
