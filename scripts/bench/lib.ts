@@ -57,7 +57,14 @@ export function readResults(): Partial<Results> {
 
 export function writeResults(sections: Record<string, unknown>): Results {
   const previous = readResults();
-  const results: Results = { ...previous, machine: machine(), date: new Date().toISOString(), ...sections };
+  const here = machine();
+  const date = new Date().toISOString();
+  // Each section keeps the machine and date it was measured on: a later run of one section must
+  // not relabel the others, which may come from another machine.
+  const stamped = Object.fromEntries(
+    Object.entries(sections).map(([name, value]) => [name, value && typeof value === 'object' && !Array.isArray(value) && name !== 'sizes' ? { ...value, machine: here, measuredAt: date } : value]),
+  );
+  const results: Results = { ...previous, machine: here, date, ...stamped };
   mkdirSync(dirname(resultsFile), { recursive: true });
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   return results;
