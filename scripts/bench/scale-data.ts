@@ -13,22 +13,11 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, write
 import { dirname } from 'node:path';
 import { parseRow, type RowCells } from '../../src/import/rows';
 import type { Constituent, IdentityRecord } from '../../src/store/model';
+import { mulberry32 } from '../lib/random';
 
 export const SEED = 0x5eed_2026;
 /** Bump when the rows change, so cached CSV files under bench/tmp are rebuilt. */
 export const GENERATOR_VERSION = 3;
-
-/** mulberry32: small, fast, good enough for synthetic data. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The PRNG of row i (independent of every other row). */
 export const rowRng = (seed: number, i: number, salt = 0): (() => number) =>

@@ -681,6 +681,20 @@ export function createSalesforceConnector(config: SalesforceConfig, deps: Connec
     return out;
   }
 
+  /** A Task or Event as the timeline shows it: already in the CRM, by its owner. */
+  function synced(
+    id: string,
+    ref: ConstituentRef,
+    row: { Id: string; Owner: string | null; CreatedDate: string | null },
+    at: string,
+    what: Pick<Interaction, 'kind' | 'channel' | 'summary' | 'notes' | 'profileUrl'>,
+  ): Interaction {
+    return {
+      id, constituentId: ref, ...what, at, author: row.Owner, source: SALESFORCE_SOURCE, externalId: row.Id,
+      status: 'synced', lastError: null, createdAt: isoOf(row.CreatedDate) ?? at,
+    };
+  }
+
   async function tasksOf(contactId: string, ref: ConstituentRef): Promise<Interaction[]> {
     const rows = await queryRows(
       `SELECT Id, Subject, Description, ActivityDate, TaskSubtype, CreatedDate, Owner.Name FROM Task WHERE WhoId = ${soqlString(contactId)} ORDER BY ActivityDate DESC NULLS LAST, CreatedDate DESC LIMIT ${HISTORY_LIMIT}`,
@@ -690,23 +704,10 @@ export function createSalesforceConnector(config: SalesforceConfig, deps: Connec
     return rows.map((row) => {
       const read = readTask(row);
       const at = read.at ?? atLocalNoon(row.ActivityDate) ?? isoOf(row.CreatedDate) ?? now().toISOString();
-      return {
-        // Logged through Kindred: the id Kindred gave it, so the CRM's copy and the local pending item are one.
-        id: read.ref ?? `${SALESFORCE_SOURCE}:task:${row.Id}`,
-        constituentId: ref,
-        kind: read.kind,
-        channel: read.channel,
-        at,
-        summary: read.summary,
-        notes: read.notes,
-        profileUrl: read.profileUrl,
-        author: row.Owner,
-        source: SALESFORCE_SOURCE,
-        externalId: row.Id,
-        status: 'synced' as const,
-        lastError: null,
-        createdAt: isoOf(row.CreatedDate) ?? at,
-      };
+      // Logged through Kindred: the id Kindred gave it, so the CRM's copy and the local pending item are one.
+      return synced(read.ref ?? `${SALESFORCE_SOURCE}:task:${row.Id}`, ref, row, at, {
+        kind: read.kind, channel: read.channel, summary: read.summary, notes: read.notes, profileUrl: read.profileUrl,
+      });
     });
   }
 
@@ -718,22 +719,9 @@ export function createSalesforceConnector(config: SalesforceConfig, deps: Connec
     );
     return rows.map((row) => {
       const at = isoOf(row.StartDateTime) ?? isoOf(row.ActivityDateTime) ?? isoOf(row.CreatedDate) ?? now().toISOString();
-      return {
-        id: `${SALESFORCE_SOURCE}:event:${row.Id}`,
-        constituentId: ref,
-        kind: 'meeting' as const,
-        channel: null,
-        at,
-        summary: row.Subject,
-        notes: row.Description?.trim() ?? '',
-        profileUrl: null,
-        author: row.Owner,
-        source: SALESFORCE_SOURCE,
-        externalId: row.Id,
-        status: 'synced' as const,
-        lastError: null,
-        createdAt: isoOf(row.CreatedDate) ?? at,
-      };
+      return synced(`${SALESFORCE_SOURCE}:event:${row.Id}`, ref, row, at, {
+        kind: 'meeting', channel: null, summary: row.Subject, notes: row.Description?.trim() ?? '', profileUrl: null,
+      });
     });
   }
 
