@@ -4,6 +4,7 @@
 import { createConnector } from '../crm';
 import { clearConnection, CRM_LABELS, loadConnection, saveConnection, storedTokens, type Connection } from '../crm/connection';
 import { memoryTokenStore, type WebAuthFlow } from '../crm/oauth';
+import type { RaisersEdgeConnector } from '../crm/raisers-edge';
 import type { SalesforceConnector } from '../crm/salesforce';
 import { LOCAL_SOURCE } from '../crm/local';
 import { ConnectorError, type Connector, type ConstituentRef } from '../crm/types';
@@ -418,7 +419,7 @@ async function siteOf(connection: Connection, connector: Connector, tokens: Retu
       return { site, tenant: org ?? site };
     }
     case 'raisers-edge': {
-      const info = await (connector as Connector & { connection(): Promise<{ environmentId: string | null; environmentName: string | null } | null> }).connection();
+      const info = await (connector as RaisersEdgeConnector).connection();
       return {
         ...(info?.environmentName ?? info?.environmentId ? { site: (info?.environmentName ?? info?.environmentId)! } : {}),
         ...(info?.environmentId ? { tenant: info.environmentId } : {}),

@@ -378,10 +378,12 @@ const later = (a: string | null, b: string | null): string | null => {
 // ---------------------------------------------------------------------------------------------
 // The connector
 
-export function createRaisersEdgeConnector(config: RaisersEdgeConfig, deps: ConnectorDeps = {}): Connector & {
+export type RaisersEdgeConnector = Connector & {
   /** The environment and user of the stored sign-in (from the token reply), or null when signed out. */
   connection(): Promise<{ environmentId: string | null; environmentName: string | null; email: string | null } | null>;
-} {
+};
+
+export function createRaisersEdgeConnector(config: RaisersEdgeConfig, deps: ConnectorDeps = {}): RaisersEdgeConnector {
   const apiBase = config.apiBase ?? SKY_DEFAULTS.apiBase;
   const apiOrigin = new URL(apiBase).origin;
   const fetcher = deps.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));

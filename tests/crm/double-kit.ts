@@ -20,6 +20,48 @@ export function flatHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
+/**
+ * Queued faults, each applied to the next N requests its `match` accepts. A fault without `match`
+ * applies to the requests `byDefault` accepts (each double keeps its sign-in endpoints out unless
+ * a test names them).
+ */
+export class FaultQueue<T, F extends { match?: ((target: T) => boolean) | undefined }> {
+  private queue: { fault: F; remaining: number }[] = [];
+
+  constructor(private readonly byDefault: (target: T) => boolean = () => true) {}
+
+  add(fault: F, times = 1): void {
+    if (!Number.isInteger(times) || times < 1) throw new Error(`double: fault times must be a positive integer, got ${times}`);
+    this.queue.push({ fault, remaining: times });
+  }
+
+  clear(): void {
+    this.queue = [];
+  }
+
+  /** The first queued fault this request matches, consumed once. */
+  take(target: T): F | null {
+    for (const [i, entry] of this.queue.entries()) {
+      const { match } = entry.fault;
+      if (match ? !match(target) : !this.byDefault(target)) continue;
+      if (--entry.remaining === 0) this.queue.splice(i, 1);
+      return entry.fault;
+    }
+    return null;
+  }
+}
+
+/** A short label for the request log: `status:503`, `latency:200+drop-after-apply`… (`status` may carry a detail). */
+export function describeFault(f: FaultTiming & { status?: number | undefined; body?: string | undefined }, statusDetail = ''): string {
+  const parts: string[] = [];
+  if (f.latencyMs) parts.push(`latency:${f.latencyMs}`);
+  if (f.body !== undefined) parts.push(`body:${f.status ?? 200}`);
+  else if (f.status) parts.push(`status:${f.status}${statusDetail}`);
+  if (f.dropBeforeApply) parts.push('drop-before-apply');
+  if (f.dropAfterApply) parts.push('drop-after-apply');
+  return parts.join('+') || 'none';
+}
+
 /** The parts of a fault this kit plays; each double's fault type has them. */
 export interface FaultTiming {
   latencyMs?: number | undefined;

@@ -14,7 +14,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { authenticate, mintJwt, type Realm } from './auth';
 import { createData } from './data';
-import { describeFault, FaultQueue } from './faults';
+import { civiFaults, describeFault } from './faults';
 import { answerWithFault, flatHeaders, readBodyBytes as readBody } from '../double-kit';
 import { decodeBody, NOT_FOUND, send, text, type Reply } from './http';
 import { apiReply, authxReply, faultReply, route } from './routes';
@@ -42,7 +42,7 @@ export async function startCiviDouble(options: CiviDoubleOptions = {}): Promise<
     data,
   };
   const log: LoggedRequest[] = [];
-  const faults = new FaultQueue();
+  const faults = civiFaults();
   let bulkSeeded = 0;
   let closing: Promise<void> | undefined;
 

@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Ctx } from './context';
 import { createData, stampNow } from './data';
-import { describeFault, FaultQueue } from './faults';
+import { describeFault, skyFaults } from './faults';
 import { admit, type GatewayState } from './gateway';
 import { answerWithFault, flatHeaders, readBody } from '../double-kit';
 import { gateway, HttpError, invalid, json, send, type Reply } from './http';
@@ -62,7 +62,7 @@ export async function startSkyDouble(options: SkyDoubleOptions = {}): Promise<Sk
     giftDenialStatus: options.giftDenialStatus ?? 403,
   };
   const log: LoggedRequest[] = [];
-  const faults = new FaultQueue();
+  const faults = skyFaults();
   const paging: Paging = { sortTokens: new Set(), apiBase: '' };
   let bulkSeeded = 0;
   let closing: Promise<void> | undefined;

@@ -1,40 +1,15 @@
 // Fault injection (§5 "fault-injection switches"): each fault applies to the next N requests its
 // `match` accepts. By default only REST requests match: the login host's OAuth endpoints are
 // faulted only when a test asks for them explicitly.
+import { describeFault as describe, FaultQueue } from '../double-kit';
 import type { FaultTarget, SfFault } from './types';
 
-export class FaultQueue {
-  private queue: { fault: SfFault; remaining: number }[] = [];
 
-  add(fault: SfFault, times = 1): void {
-    if (!Number.isInteger(times) || times < 1) throw new Error(`double: fault times must be a positive integer, got ${times}`);
-    this.queue.push({ fault, remaining: times });
-  }
 
-  clear(): void {
-    this.queue = [];
-  }
+/** The login host's OAuth endpoints are faulted only when a fault's `match` names them. */
+export const sfFaults = () => new FaultQueue<FaultTarget, SfFault>((target) => target.resource !== 'oauth');
 
-  take(target: FaultTarget): SfFault | null {
-    for (const [i, entry] of this.queue.entries()) {
-      const { match } = entry.fault;
-      if (match ? !match(target) : target.resource === 'oauth') continue;
-      if (--entry.remaining === 0) this.queue.splice(i, 1);
-      return entry.fault;
-    }
-    return null;
-  }
-}
-
-export function describeFault(f: SfFault): string {
-  const parts: string[] = [];
-  if (f.latencyMs) parts.push(`latency:${f.latencyMs}`);
-  if (f.body !== undefined) parts.push(`body:${f.status ?? 200}`);
-  else if (f.status) parts.push(`status:${f.status}${f.errorCode ? `:${f.errorCode}` : ''}`);
-  if (f.dropBeforeApply) parts.push('drop-before-apply');
-  if (f.dropAfterApply) parts.push('drop-after-apply');
-  return parts.join('+') || 'none';
-}
+export const describeFault = (f: SfFault): string => describe(f, f.errorCode ? `:${f.errorCode}` : '');
 
 const DEFAULTS: Record<number, { errorCode: string; message: string }> = {
   401: { errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' },

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { createAuth, type OAuthReply } from './auth';
 import { createData } from './data';
 import { SfApiError } from './errors';
-import { describeFault, FaultQueue, faultReply } from './faults';
+import { describeFault, faultReply, sfFaults } from './faults';
 import { answerWithFault, flatHeaders, readBody } from '../double-kit';
 import { json, send, type Reply } from './http';
 import { classify, rest, VERSIONS, type RestState } from './routes';
@@ -43,7 +43,7 @@ export async function startSalesforceDouble(options: SfDoubleOptions = {}): Prom
     locators: new Map(), limits: { used: 0, max: options.apiMax ?? 100_000 },
   };
   const log: LoggedRequest[] = [];
-  const faults = new FaultQueue();
+  const faults = sfFaults();
   let closing: Promise<void> | undefined;
 
   function oauthReply(reply: OAuthReply): Reply {
