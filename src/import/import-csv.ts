@@ -19,7 +19,7 @@ import type { Constituent, IdentityRecord } from '../store/model';
 import {
   autoMap, columnMappingSchema, isMultiValued, NAME_FIELDS, normalizeHeader, type ColumnMapping,
 } from './columns';
-import { cleanCell, LOCAL_SOURCE, MAX_CELL_CHARS, parseRow, quoteCell, type RowCells } from './rows';
+import { parseRow, quoteCell, type RowCells } from './rows';
 
 export interface ImportProgress {
   /** Bytes of the file read and handed to the parser so far (non-decreasing; ends at `totalBytes`). */
@@ -109,6 +109,8 @@ export async function readCsvHeaders(input: Blob | string): Promise<string[]> {
 
 interface PendingRow {
   line: number;
+  /** No external_id column value: the id was derived from name and email. */
+  derivedId: boolean;
   constituent: Constituent;
   identities: IdentityRecord[];
   warnings: string[];
@@ -223,8 +225,24 @@ function detectDelimiter(text: string): string {
   return best;
 }
 
+function duplicateReason(externalId: string, derivedId: boolean, first: number): string {
+  return derivedId
+    ? `duplicate of line ${first}: same name and email, and no external_id to tell them apart`
+    : `duplicate external_id ${quoteCell(externalId).slice(1, -1)} (first seen on line ${first})`;
+}
+
+let lastRunMs = 0;
+/**
+ * This run's timestamp, never equal to an earlier run's in this context: records stamped with it
+ * are known to be this run's own (two imports in one millisecond must not look like one).
+ */
+function runTimestamp(): string {
+  lastRunMs = Math.max(Date.now(), lastRunMs + 1);
+  return new Date(lastRunMs).toISOString();
+}
+
 class ImportRun {
-  private readonly now = new Date().toISOString();
+  private readonly now = runTimestamp();
   private readonly chunkRows: number;
   private readonly maxReported: number;
   private delimiter = ',';
@@ -234,8 +252,11 @@ class ImportRun {
   private unknownColumns: string[] = [];
   /** The next physical line to be read. */
   private line = 1;
-  /** external_id → line of its first row (accepted or not). The only state that grows with the file. */
-  private readonly seen = new Map<string, number>();
+  /**
+   * external_id → line, for the rows of the batch being parsed only. Rows of earlier batches are
+   * recognised in the store (`importedFrom`, `write`), so memory stays flat however long the file.
+   */
+  private batchIds = new Map<string, number>();
   private batch: PendingRow[] = [];
   /** The batch being written, if any (see `flush`). */
   private writing: Promise<void> | null = null;
@@ -364,9 +385,18 @@ class ImportRun {
     });
   }
 
+  /**
+   * Reports a rejected row. Duplicates of earlier batches are found while their batch is written,
+   * after later rows were parsed, so the report is kept in line order and keeps the first lines.
+   */
   private reject(line: number, reason: string) {
     this.rejectedCount++;
-    if (this.rejected.length < this.maxReported) this.rejected.push({ line, reason });
+    const { rejected } = this;
+    if (rejected.length >= this.maxReported && line > rejected[rejected.length - 1]!.line) return;
+    let at = rejected.length;
+    while (at > 0 && rejected[at - 1]!.line > line) at--;
+    rejected.splice(at, 0, { line, reason });
+    if (rejected.length > this.maxReported) rejected.pop();
   }
 
   private warn(line: number, message: string) {
@@ -499,37 +529,30 @@ class ImportRun {
       rowCells[field] = before !== undefined && isMultiValued(field) ? `${before};${value}` : value;
     });
 
-    const explicitId = cleanCell(rowCells.external_id);
-    if (explicitId && explicitId.length <= MAX_CELL_CHARS) {
-      const first = this.seen.get(explicitId);
-      if (first !== undefined) {
-        this.reject(line, `duplicate external_id ${quoteCell(explicitId).slice(1, -1)} (first seen on line ${first})`);
-        return;
-      }
-      this.seen.set(explicitId, line);
-    }
-
     const parsed = parseRow(rowCells, { fileName: this.opts.fileName, now: this.now });
     if (!parsed.ok) {
       this.reject(line, parsed.reason);
       return;
     }
-    const { externalId } = parsed.constituent;
-    if (parsed.derivedId) {
-      const first = this.seen.get(externalId);
-      if (first !== undefined) {
-        this.reject(line, `duplicate of line ${first}: same name and email, and no external_id to tell them apart`);
-        return;
-      }
+    const { constituent, identities, warnings, derivedId } = parsed;
+    const first = this.batchIds.get(constituent.externalId);
+    if (first !== undefined) {
+      this.reject(line, duplicateReason(constituent.externalId, derivedId, first));
+      return;
     }
-    this.seen.set(externalId, line);
-    this.batch.push({ line, constituent: parsed.constituent, identities: parsed.identities, warnings: parsed.warnings });
+    this.batchIds.set(constituent.externalId, line);
+    constituent.importedFrom = { file: this.opts.fileName, line };
+    this.batch.push({ line, derivedId, constituent, identities, warnings });
   }
 
-  /** Line of this file's row that imported `constituentId`, if any. */
-  private lineOf(constituentId: string): number | undefined {
-    const prefix = `${LOCAL_SOURCE}:`;
-    return constituentId.startsWith(prefix) ? this.seen.get(constituentId.slice(prefix.length)) : undefined;
+  private isThisRun(identity: IdentityRecord): boolean {
+    return identity.provenance === 'imported' && identity.linkedAt === this.now && identity.linkedBy === this.opts.fileName;
+  }
+
+  /** `record` was written by an earlier batch of this run; the line that wrote it, if known. */
+  private earlierLine(record: Constituent | undefined): number | undefined {
+    if (!record || record.updatedAt !== this.now || record.importedFrom?.file !== this.opts.fileName) return undefined;
+    return record.importedFrom.line;
   }
 
   /**
@@ -543,6 +566,7 @@ class ImportRun {
     this.opts.signal?.throwIfAborted();
     const rows = this.batch;
     this.batch = [];
+    this.batchIds = new Map();
     const previous = this.writing;
     this.writing = (previous ?? Promise.resolve()).then(() => this.write(rows));
     this.writing.catch(() => undefined); // surfaced by the next flush or by run()
@@ -550,13 +574,26 @@ class ImportRun {
   }
 
   /** Writes one batch in one transaction: constituents upserted, their imported identities replaced. */
-  private async write(rows: PendingRow[]) {
+  private async write(batch: PendingRow[]) {
     this.opts.signal?.throwIfAborted();
     const { db } = this;
+    let rows = batch;
     await db.transaction('rw', db.constituents, db.identities, async () => {
+      const found = await db.constituents.bulkGet(batch.map((r) => r.constituent.id));
+      // A row whose constituent an earlier batch of this run wrote repeats an earlier line.
+      const existing: (Constituent | undefined)[] = [];
+      rows = batch.filter((row, r) => {
+        const first = this.earlierLine(found[r]);
+        if (first !== undefined) {
+          this.reject(row.line, duplicateReason(row.constituent.externalId, row.derivedId, first));
+          return false;
+        }
+        existing.push(found[r]);
+        return true;
+      });
       const ids = rows.map((r) => r.constituent.id);
       const keys = [...new Set(rows.flatMap((r) => r.identities.map((i) => i.key)))];
-      const [existing, owners] = await Promise.all([db.constituents.bulkGet(ids), db.identities.bulkGet(keys)]);
+      const owners = await db.identities.bulkGet(keys);
       // Links of constituents that already existed (none on a first import). One indexed read per
       // constituent, all issued at once; `anyOf` would walk one cursor, a round trip per id in turn.
       const previous = (
@@ -566,6 +603,10 @@ class ImportRun {
       ).flat();
       const ownerOf = new Map<string, IdentityRecord>();
       owners.forEach((owner, i) => owner && ownerOf.set(keys[i]!, owner));
+      // Lines of this file that already took some of these keys, for the warning (rarely any).
+      const takenBy = [...new Set(owners.filter((o) => o && this.isThisRun(o)).map((o) => o!.constituentId))];
+      const takers = takenBy.length ? await db.constituents.bulkGet(takenBy) : [];
+      const lineOf = new Map(takenBy.map((id, i) => [id, this.earlierLine(takers[i])]));
 
       const claimed = new Map<string, number>(); // identity key → line of the row that takes it
       const puts: IdentityRecord[] = [];
@@ -590,9 +631,9 @@ class ImportRun {
               row.warnings.push(`${key} is already linked to ${owner.constituentId} ${by}; left there`);
               continue;
             }
-            if (owner.linkedAt === this.now && owner.linkedBy === this.opts.fileName) {
+            if (this.isThisRun(owner)) {
               // Written by an earlier batch of this run: the first row of the file keeps it.
-              const earlier = this.lineOf(owner.constituentId);
+              const earlier = lineOf.get(owner.constituentId);
               row.warnings.push(`${key} is also on ${earlier ? `line ${earlier}` : 'an earlier line'} of this file; kept there`);
               continue;
             }

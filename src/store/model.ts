@@ -43,6 +43,12 @@ export const constituentSchema = z.object({
   photoUrl: z.string().nullable(),
   /** Search keys: folded "first last" and "last first" (see `nameKeys`). */
   nameKey: z.array(z.string()),
+  /**
+   * The file and line a CSV import last wrote this record from. It lets an import tell "a row
+   * earlier in this file" from "an earlier import" by reading the store, so the import holds no
+   * per-row state in memory however long the file is.
+   */
+  importedFrom: z.object({ file: z.string(), line: z.number().int() }).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -80,7 +80,7 @@ describe('exportCsv', () => {
     expect(report).toMatchObject({ imported: 5, rejected: [], warnings: [], unknownColumns: [] });
 
     const constituents = async (db: KindredDB) =>
-      (await db.constituents.orderBy('id').toArray()).map(({ createdAt, updatedAt, ...rest }: Constituent) => rest);
+      (await db.constituents.orderBy('id').toArray()).map(({ createdAt, updatedAt, importedFrom, ...rest }: Constituent) => rest);
     const identities = async (db: KindredDB) =>
       (await db.identities.orderBy('key').toArray()).map(({ linkedAt, linkedBy, sourceUrl, ...rest }: IdentityRecord) => rest);
     const before = await constituents(first);
