@@ -3,7 +3,7 @@
 // replies with `Reply<T>`; nothing is ever thrown across `sendMessage`.
 import * as z from 'zod';
 import { identityKeySchema, identitySchema, platformSchema } from './identity-schema';
-import { interactionKindSchema } from './store/model';
+import { constituentSchema, interactionKindSchema } from './store/model';
 
 export const MAX_LOOKUP_BATCH = 100;
 
@@ -53,6 +53,15 @@ const tabProfileSchema = z.object({
 });
 export type TabProfile = z.infer<typeof tabProfileSchema>;
 
+/**
+ * The card of the person the panel shows first (the badge-clicked one, else the page's), sent
+ * with the tab so the popup paints it from this one reply, before its own store is open.
+ */
+const firstCardSchema = z.object({ constituent: constituentSchema, canReadGifts: z.boolean() });
+export type FirstCard = z.infer<typeof firstCardSchema>;
+const tabViewSchema = tabProfileSchema.extend({ card: firstCardSchema.nullable() });
+export type TabView = z.infer<typeof tabViewSchema>;
+
 interface MessageDef<From extends 'content' | 'page', Req extends z.ZodType, Res extends z.ZodType> {
   from: From;
   request: Req;
@@ -85,7 +94,7 @@ export const messages = {
   ),
 
   // --- extension pages (popup, side panel, options).
-  getTabProfile: define('page', z.object({ tabId: z.number().int().nonnegative().nullable() }), tabProfileSchema),
+  getTabProfile: define('page', z.object({ tabId: z.number().int().nonnegative().nullable() }), tabViewSchema),
   searchConstituents: define(
     'page',
     z.object({ text: z.string().max(200), limit: z.number().int().min(1).max(100).default(20) }),

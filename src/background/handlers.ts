@@ -1,7 +1,8 @@
 // What the background does for each message. Pure of the platform: everything it touches comes in deps.
 import { ConnectorError } from '../crm/types';
 import { identityKey, parseIdentityKey, type Identity, type Platform } from '../identity';
-import type { TabProfile } from '../messages';
+import { publicConnection } from '../crm/connection';
+import type { FirstCard, TabProfile } from '../messages';
 import { siteSetting, type Settings } from '../settings';
 import { detect } from '../sites';
 import type { KindredDB } from '../store/db';
@@ -35,6 +36,29 @@ export function createHandlers(deps: BackgroundDeps): Handlers {
   const { db } = deps;
 
   const resolve = (identities: readonly Identity[]) => constituentIdForIdentities(db, identities);
+
+  async function tabProfile(tabId: number | null): Promise<TabProfile> {
+    const tab = tabId === null ? await deps.activeTab() : { id: tabId, url: await deps.tabUrl(tabId) };
+    if (!tab) return { url: null, profile: null, constituentId: null, focus: null };
+    const reported = await deps.tabs.get(tab.id);
+    if (reported && (tab.url === null || reported.url === tab.url)) {
+      // Re-resolve: the user may have linked or imported since the page reported.
+      const constituentId = reported.profile ? await resolve(reported.profile.identities) : null;
+      return { ...reported, constituentId, focus: reported.focus ?? null };
+    }
+    // No report (content script not injected yet, or a page we do not run on): the URL alone.
+    const identity = tab.url ? detect(tab.url) : null;
+    const profile = identity ? { identities: [identity], displayName: null } : null;
+    return { url: tab.url, profile, constituentId: profile ? await resolve(profile.identities) : null, focus: null };
+  }
+
+  /** The card the panel shows first: the badge-clicked person's, else the page's (this worker's store is open already). */
+  async function firstCard(view: TabProfile): Promise<FirstCard | null> {
+    const id = view.focus ? await resolve([view.focus]) : view.constituentId;
+    if (!id) return null;
+    const [constituent, connection] = await Promise.all([db.constituents.get(id), publicConnection(db)]);
+    return constituent ? { constituent, canReadGifts: connection?.canReadGifts ?? true } : null;
+  }
 
   async function updateTab(tabId: number, state: TabProfile): Promise<boolean> {
     const constituentId = state.profile ? await resolve(state.profile.identities) : null;
@@ -114,18 +138,8 @@ export function createHandlers(deps: BackgroundDeps): Handlers {
     },
 
     async getTabProfile({ tabId }) {
-      const tab = tabId === null ? await deps.activeTab() : { id: tabId, url: await deps.tabUrl(tabId) };
-      if (!tab) return { url: null, profile: null, constituentId: null, focus: null };
-      const reported = await deps.tabs.get(tab.id);
-      if (reported && (tab.url === null || reported.url === tab.url)) {
-        // Re-resolve: the user may have linked or imported since the page reported.
-        const constituentId = reported.profile ? await resolve(reported.profile.identities) : null;
-        return { ...reported, constituentId, focus: reported.focus ?? null };
-      }
-      // No report (content script not injected yet, or a page we do not run on): the URL alone.
-      const identity = tab.url ? detect(tab.url) : null;
-      const profile = identity ? { identities: [identity], displayName: null } : null;
-      return { url: tab.url, profile, constituentId: profile ? await resolve(profile.identities) : null, focus: null };
+      const view = await tabProfile(tabId);
+      return { ...view, card: await firstCard(view) };
     },
 
     async searchConstituents({ text, limit }) {

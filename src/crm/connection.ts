@@ -6,14 +6,9 @@ import * as z from 'zod';
 import type { KindredDB } from '../store/db';
 import { tokenSetSchema, type TokenSet, type TokenStore } from './oauth';
 
-export const CRM_IDS = ['civicrm', 'salesforce', 'raisers-edge'] as const;
-export type CrmId = (typeof CRM_IDS)[number];
-export const CRM_LABELS: Record<CrmId | 'local', string> = {
-  local: 'Kindred (this browser)',
-  civicrm: 'CiviCRM',
-  salesforce: 'Salesforce',
-  'raisers-edge': "Raiser's Edge NXT",
-};
+import { CRM_IDS, type CrmId } from './labels';
+
+export { CRM_IDS, CRM_LABELS, type CrmId } from './labels';
 /** CRMs signed in to with OAuth (a consent window), not with keys typed in. */
 export const OAUTH_CRMS: ReadonlySet<CrmId> = new Set<CrmId>(['salesforce', 'raisers-edge']);
 

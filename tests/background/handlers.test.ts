@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../src/background/handlers';
 import { createTabStateStore } from '../../src/background/tab-state';
 import { createCrmService } from '../../src/background/crm-service';
+import { PUBLIC_KEY } from '../../src/crm/connection';
 import { memoryLock } from '../../src/sync/lock';
 import { parseSettings, type Settings } from '../../src/settings';
 import { siteFor } from '../../src/sites';
@@ -99,6 +100,23 @@ describe('background handlers', () => {
     expect(badges.get(5)?.known).toBe(true);
   });
 
+  it("sends the card with the tab, saying whether the CRM user may read gifts", async () => {
+    const h = setup();
+    await db.constituents.put(buildConstituent('civicrm', '7', { displayName: 'Bea Mensah' }));
+    await db.identities.put({
+      key: 'x:bea', platform: 'x', handle: 'bea', constituentId: 'civicrm:7', provenance: 'crm',
+      linkedBy: null, linkedAt: '2026-01-01', confirmed: true, sourceUrl: null,
+    });
+    await db.meta.put({ key: PUBLIC_KEY, value: { crm: 'civicrm', baseUrl: 'https://crm.example.org', user: 'sam', canReadGifts: false, connectedAt: '2026-01-01' } });
+    urls.set(3, 'https://x.com/bea');
+    await h.reportNavigation({ url: 'https://x.com/bea', profile: profile('bea') }, ctx(3));
+    const reply = await h.getTabProfile({ tabId: 3 }, ctx(0));
+    expect(reply.card).toEqual({ constituent: await db.constituents.get('civicrm:7'), canReadGifts: false });
+    // Unknown profile: no card.
+    urls.set(4, 'https://x.com/nobody');
+    expect((await h.getTabProfile({ tabId: 4 }, ctx(0))).card).toBeNull();
+  });
+
   it('falls back to the URL when the content script has not reported (or reported another page)', async () => {
     const h = setup();
     urls.set(1, 'https://twitter.com/AdaOkafor/status/1');
@@ -107,9 +125,10 @@ describe('background handlers', () => {
       profile: profile('adaokafor'),
       constituentId: 'local:1',
       focus: null,
+      card: { constituent: await db.constituents.get('local:1'), canReadGifts: true },
     });
     urls.set(2, 'https://example.org/');
-    expect(await h.getTabProfile({ tabId: 2 }, ctx(0))).toEqual({ url: 'https://example.org/', profile: null, constituentId: null, focus: null });
+    expect(await h.getTabProfile({ tabId: 2 }, ctx(0))).toEqual({ url: 'https://example.org/', profile: null, constituentId: null, focus: null, card: null });
   });
 
   it('creates a constituent from a profile and links it in one step', async () => {
@@ -148,7 +167,11 @@ describe('background handlers', () => {
     urls.set(9, 'https://x.com/home');
     await h.reportNavigation({ url: 'https://x.com/home', profile: null }, ctx(9));
     await h.openPanel({ key: 'x:adaokafor' }, ctx(9));
-    expect(await h.getTabProfile({ tabId: 9 }, ctx(0))).toMatchObject({ focus: { platform: 'x', handle: 'adaokafor' } });
+    expect(await h.getTabProfile({ tabId: 9 }, ctx(0))).toMatchObject({
+      focus: { platform: 'x', handle: 'adaokafor' },
+      // The card of the badge-clicked person comes with the reply, for the popup's first paint.
+      card: { constituent: { id: 'local:1', displayName: 'Ada Okafor' } },
+    });
     await h.reportNavigation({ url: 'https://x.com/home', profile: null }, ctx(9));
     expect(await h.getTabProfile({ tabId: 9 }, ctx(0))).toMatchObject({ focus: null });
   });

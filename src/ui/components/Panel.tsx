@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { send } from '../../browser';
 import { identityKey } from '../../identity';
-import type { TabProfile } from '../../messages';
+import type { Reply, TabView } from '../../messages';
 import { db } from '../../store/db';
 import { constituentForIdentities } from '../../store/queries';
 import { useLiveQuery } from '../hooks';
@@ -13,9 +13,14 @@ import { UnknownProfile } from './UnknownProfile';
  * The popup and side panel body: the card of the person on the tab, or ways to find them.
  * `tabId` null means the active tab; `subscribe` lets the side panel follow tab switches.
  */
-export function Panel({ tabId, subscribe }: { tabId: number | null; subscribe?: (reload: () => void) => () => void }) {
-  const [tab, setTab] = useState<TabProfile | null>(null);
-  const [error, setError] = useState<string | null>(null);
+export function Panel({ tabId, subscribe, first }: {
+  tabId: number | null;
+  subscribe?: (reload: () => void) => () => void;
+  /** The `getTabProfile` reply the page already has (see ui/boot.tsx): not asked for again. */
+  first?: Reply<TabView>;
+}) {
+  const [tab, setTab] = useState<TabView | null>(first?.ok ? first.data : null);
+  const [error, setError] = useState<string | null>(first && !first.ok ? first.error.message : null);
   const [opened, setOpened] = useState<string | null>(null);
   const [dismissedFocus, setDismissedFocus] = useState<string | null>(null);
 
@@ -32,8 +37,9 @@ export function Panel({ tabId, subscribe }: { tabId: number | null; subscribe?: 
   }, [tabId]);
 
   useEffect(() => {
-    void load();
+    if (!first) void load();
     return subscribe?.(() => void load());
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [load, subscribe]);
 
   // A badge clicked in the page names the person to show; otherwise the page's profile.
@@ -50,7 +56,7 @@ export function Panel({ tabId, subscribe }: { tabId: number | null; subscribe?: 
   if (!tab) return <p class="loading">Loading…</p>;
   // Until the store answers, the background's answer (it resolved the page's profile for the
   // toolbar badge) shows the card at once; the store's live answer then takes over.
-  const shown = match !== undefined ? match : focused ? undefined : tab.constituentId;
+  const shown = match !== undefined ? match : focused ? tab.card?.constituent.id : tab.constituentId;
   if (shown === undefined) return <p class="loading">Loading…</p>;
 
   const channel = tab.profile?.identities[0]?.platform ?? null;
@@ -64,6 +70,7 @@ export function Panel({ tabId, subscribe }: { tabId: number | null; subscribe?: 
         channel={channel}
         pageUrl={focused ? null : tab.url}
         onBack={focused ? () => setDismissedFocus(focusKey) : undefined}
+        initial={tab.card}
       />
     );
   }

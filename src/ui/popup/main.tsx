@@ -1,12 +1,12 @@
-import { render } from 'preact';
+import type { ComponentChildren } from 'preact';
 import { hasSidePanel, onActiveTabChange, openSidePanel } from '../../browser';
-import { Panel } from '../components/Panel';
+import { bootPanel } from '../boot';
 
 // `popup.html?tab=<id>` shows that tab (tests use it); otherwise the active tab.
 const param = new URLSearchParams(location.search).get('tab');
 const tabId = param !== null && /^\d+$/.test(param) ? Number(param) : null;
 
-function Popup() {
+function frame(body: ComponentChildren) {
   return (
     <>
       {hasSidePanel() && tabId === null && (
@@ -22,10 +22,10 @@ function Popup() {
           Open in side panel
         </button>
       )}
-      <Panel tabId={tabId} subscribe={onActiveTabChange} />
+      {body}
     </>
   );
 }
 
 performance.mark('kindred:popup-start');
-render(<Popup />, document.getElementById('app')!);
+bootPanel(document.getElementById('app')!, { tabId, subscribe: onActiveTabChange, frame });

@@ -1,6 +1,6 @@
-import { render } from 'preact';
 import { onActiveTabChange } from '../../browser';
-import { Panel } from '../components/Panel';
+import { bootPanel } from '../boot';
 
 // The side panel stays open across tabs and navigations, so it follows the active tab.
-render(<Panel tabId={null} subscribe={onActiveTabChange} />, document.getElementById('app')!);
+performance.mark('kindred:popup-start');
+bootPanel(document.getElementById('app')!, { tabId: null, subscribe: onActiveTabChange, frame: (body) => body });
