@@ -2,6 +2,7 @@
 import type { Identity, IdentityKey } from '../identity';
 import { identityKey } from '../identity';
 import type { KindredDB } from './db';
+import { fuzzyNameSearch } from './fuzzy';
 import { foldName, nameKeys, type Constituent, type IdentityRecord, type Interaction } from './model';
 
 /** Which of `keys` belong to a constituent: one batched primary-key read. */
@@ -30,7 +31,11 @@ export async function constituentForIdentities(db: KindredDB, identities: readon
   return id ? ((await db.constituents.get(id)) ?? null) : null;
 }
 
-/** Prefix search on folded names ("ada", "lovelace a"), first `limit` distinct constituents. */
+/**
+ * Name search, first `limit` distinct constituents: names starting with the folded text ("ada",
+ * "lovelace a"), by name; then, when those are fewer, names one or two typos away ("lovleace"),
+ * fewest typos first (see fuzzy.ts).
+ */
 export async function searchByName(db: KindredDB, text: string, limit = 20): Promise<Constituent[]> {
   const prefix = foldName(text);
   if (!prefix) return [];
@@ -43,8 +48,15 @@ export async function searchByName(db: KindredDB, text: string, limit = 20): Pro
     .eachPrimaryKey((id) => {
       ids.add(id);
     });
-  const rows = await db.constituents.bulkGet([...ids].slice(0, limit));
-  return rows.filter((c): c is Constituent => !!c).sort((a, b) => a.displayName.localeCompare(b.displayName));
+  const exact = [...ids].slice(0, limit);
+  const near = exact.length < limit ? await fuzzyNameSearch(db, prefix, limit - exact.length, ids) : [];
+  const rows = await db.constituents.bulkGet([...exact, ...near.map((n) => n.id)]);
+  const byName = (a: Constituent, b: Constituent) => a.displayName.localeCompare(b.displayName);
+  const found = (from: number, to: number) => rows.slice(from, to).filter((c): c is Constituent => !!c);
+  const typos = new Map(near.map((n) => [n.id, n.typos]));
+  // Typo matches come after the exact ones, fewest typos first.
+  const nearRows = found(exact.length, rows.length).sort((a, b) => typos.get(a.id)! - typos.get(b.id)! || byName(a, b));
+  return [...found(0, exact.length).sort(byName), ...nearRows];
 }
 
 /** Timeline of one constituent, newest first. */
