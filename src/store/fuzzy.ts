@@ -1,16 +1,18 @@
-// Typo-tolerant name search over the `nameKey` index ("margaet smith", "smtih", "hrovat"), in a
-// bounded number of index keys read, so it stays fast at a million constituents.
+// Typo-tolerant name search over the `nameKey` index ("margaet smith", "smtih", "hrovat"), reading
+// a bounded number of records, so it stays fast at a million constituents.
 //
-// A typo at position p leaves the query's first p letters exact, so the names it means sit in
-// the index range that starts with them. The search reads the ranges of the query's stems from
-// the longest (a typo in the last letter: a handful of keys) to the shortest (a typo in the second
-// letter: a wide range), each key once, until it has enough names or has read its budget of keys.
-// A swap of the first two letters gets a range of its own. A typo in the first letter is not
+// A typo at position p leaves the query's first p letters exact, so the names it means sit in the
+// index range that starts with them. The search reads the ranges of a few of the query's stems,
+// from the longest (a typo near the end: a handful of names) to the shortest (a typo in the second
+// letter: a wide range), each record at most once, until it has enough names or has read its
+// budget. A query of several words is also tried last word first ("smith margaet"): the index
+// holds "last first" too, so a typo in the first name still has a long exact stem. A swap of the
+// first two letters gets a range of its own. A typo in the first letter of every word is not
 // found: its range would be the whole index.
 import type { KindredDB } from './db';
 
-/** Index keys read at most per search (each read is a step of an IndexedDB key cursor). */
-export const FUZZY_SCAN_BUDGET = 3_000;
+/** Records read at most per search: each range is one `getAll`, so a read costs a record's clone, not a cursor step. */
+export const FUZZY_READ_BUDGET = 1_000;
 
 /** Shorter queries match too much by accident; longer ones may carry two typos. */
 export const maxTypos = (query: string): number => (query.length < 4 ? 0 : query.length < 8 ? 1 : 2);
@@ -45,27 +47,41 @@ export function prefixDistance(query: string, key: string, max: number): number 
   return best;
 }
 
-/** Key ranges to read, best first: [lower, upper) of the `nameKey` index, none read twice. */
+/** Stem lengths to read, longest first: the last three, then halving (a few ranges, not one per letter). */
+function stemLengths(length: number): number[] {
+  const lengths: number[] = [];
+  for (let k = length - 1; k >= 1 && k >= length - 3; k--) lengths.push(k);
+  for (let k = Math.floor((length - 3) / 2); k >= 1; k = Math.floor(k / 2)) lengths.push(k);
+  return lengths;
+}
+
+/** Key ranges to read for `query`, best first: [lower, upper) of the `nameKey` index, none twice. */
 export function fuzzyRanges(query: string): [string, string][] {
   const ranges: [string, string][] = [];
   const end = (stem: string) => `${stem}\uffff`;
-  // Stems from the query less its last letter down to its first letter; each range is its stem's
-  // keys less those of the longer stem read before it.
-  for (let k = query.length - 1; k >= 1; k--) {
+  let read: string | null = null; // the stem whose range is read already
+  for (const k of stemLengths(query.length)) {
     const stem = query.slice(0, k);
-    const inner = query.slice(0, k + 1);
-    if (k === query.length - 1) ranges.push([stem, end(stem)]);
+    if (read === null) ranges.push([stem, end(stem)]);
     else {
-      ranges.push([stem, inner]);
-      ranges.push([end(inner), end(stem)]);
+      // The stem's range less the longer stem's, read before it.
+      ranges.push([stem, read]);
+      ranges.push([end(read), end(stem)]);
     }
-    if (k === 2 && query.length >= 3 && query[0] !== query[1]) {
+    read = stem;
+    if (k === Math.max(1, query.length - 3) && query.length >= 3 && query[0] !== query[1]) {
       // "ohrvat" for "horvat": the first two letters swapped.
       const swapped = query[1]! + query[0]! + query[2]!;
       ranges.push([swapped, end(swapped)]);
     }
   }
   return ranges;
+}
+
+/** "margaet smith" → "smith margaet"; null for one word. */
+export function lastWordFirst(query: string): string | null {
+  const words = query.split(' ');
+  return words.length < 2 ? null : [words.at(-1)!, ...words.slice(0, -1)].join(' ');
 }
 
 /** Up to `limit` constituent ids whose name keys are within `maxTypos` of `query`, fewest typos first. */
@@ -77,21 +93,28 @@ export async function fuzzyNameSearch(
 ): Promise<{ id: string; typos: number }[]> {
   const max = maxTypos(query);
   if (!max) return [];
+  const queries = [query, lastWordFirst(query)].filter((q): q is string => q !== null);
+  // Both orders' ranges, the narrow ones of each first.
+  const perQuery = queries.map(fuzzyRanges);
+  const ranges: [string, string][] = [];
+  for (let i = 0; i < Math.max(...perQuery.map((r) => r.length)); i++) for (const r of perQuery) if (r[i]) ranges.push(r[i]!);
+
   const found = new Map<string, number>();
-  let budget = FUZZY_SCAN_BUDGET;
-  for (const [lower, upper] of fuzzyRanges(query)) {
+  const seen = new Set<string>();
+  let budget = FUZZY_READ_BUDGET;
+  for (const [lower, upper] of ranges) {
     if (budget <= 0 || found.size >= limit) break;
-    await db.constituents
-      .where('nameKey')
-      .between(lower, upper, true, false)
-      .until(() => budget <= 0 || found.size >= limit)
-      .eachKey((key, cursor) => {
-        budget--;
-        const id = cursor.primaryKey as string;
-        if (skip.has(id)) return;
-        const typos = prefixDistance(query, key as string, max);
-        if (typos <= max && typos < (found.get(id) ?? Infinity)) found.set(id, typos);
-      });
+    if (lower > upper) continue;
+    const rows = await db.constituents.where('nameKey').between(lower, upper, true, false).limit(budget).toArray();
+    budget -= rows.length;
+    for (const row of rows) {
+      if (seen.has(row.id)) continue;
+      seen.add(row.id);
+      if (skip.has(row.id)) continue;
+      let typos = max + 1;
+      for (const key of row.nameKey) for (const q of queries) typos = Math.min(typos, prefixDistance(q, key, max));
+      if (typos <= max) found.set(row.id, typos);
+    }
   }
   return [...found].map(([id, typos]) => ({ id, typos })).sort((a, b) => a.typos - b.typos);
 }

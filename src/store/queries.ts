@@ -33,8 +33,8 @@ export async function constituentForIdentities(db: KindredDB, identities: readon
 
 /**
  * Name search, first `limit` distinct constituents: names starting with the folded text ("ada",
- * "lovelace a"), by name; then, when those are fewer, names one or two typos away ("lovleace"),
- * fewest typos first (see fuzzy.ts).
+ * "lovelace a"), by name; when there are none, names one or two typos away ("lovleace"), fewest
+ * typos first (see fuzzy.ts).
  */
 export async function searchByName(db: KindredDB, text: string, limit = 20): Promise<Constituent[]> {
   const prefix = foldName(text);
@@ -49,7 +49,9 @@ export async function searchByName(db: KindredDB, text: string, limit = 20): Pro
       ids.add(id);
     });
   const exact = [...ids].slice(0, limit);
-  const near = exact.length < limit ? await fuzzyNameSearch(db, prefix, limit - exact.length, ids) : [];
+  // Only when nothing starts with the text: a name typed right is never crowded by near misses,
+  // and the prefix search stays one index range.
+  const near = exact.length === 0 ? await fuzzyNameSearch(db, prefix, limit, ids) : [];
   const rows = await db.constituents.bulkGet([...exact, ...near.map((n) => n.id)]);
   const byName = (a: Constituent, b: Constituent) => a.displayName.localeCompare(b.displayName);
   const found = (from: number, to: number) => rows.slice(from, to).filter((c): c is Constituent => !!c);
