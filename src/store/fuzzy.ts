@@ -12,7 +12,7 @@
 import type { KindredDB } from './db';
 
 /** Records read at most per search: each range is one `getAll`, so a read costs a record's clone, not a cursor step. */
-export const FUZZY_READ_BUDGET = 1_000;
+export const FUZZY_READ_BUDGET = 400;
 
 /** Shorter queries match too much by accident; longer ones may carry two typos. */
 export const maxTypos = (query: string): number => (query.length < 4 ? 0 : query.length < 8 ? 1 : 2);
@@ -95,24 +95,23 @@ export async function fuzzyNameSearch(
   if (!max) return [];
   const queries = [query, lastWordFirst(query)].filter((q): q is string => q !== null);
   // Both orders' ranges, the narrow ones of each first.
-  const perQuery = queries.map(fuzzyRanges);
-  const ranges: [string, string][] = [];
+  const perQuery = queries.map((q) => fuzzyRanges(q).map(([lower, upper]) => ({ q, lower, upper })));
+  const ranges: { q: string; lower: string; upper: string }[] = [];
   for (let i = 0; i < Math.max(...perQuery.map((r) => r.length)); i++) for (const r of perQuery) if (r[i]) ranges.push(r[i]!);
 
   const found = new Map<string, number>();
-  const seen = new Set<string>();
   let budget = FUZZY_READ_BUDGET;
-  for (const [lower, upper] of ranges) {
+  for (const { q, lower, upper } of ranges) {
     if (budget <= 0 || found.size >= limit) break;
     if (lower > upper) continue;
     const rows = await db.constituents.where('nameKey').between(lower, upper, true, false).limit(budget).toArray();
     budget -= rows.length;
     for (const row of rows) {
-      if (seen.has(row.id)) continue;
-      seen.add(row.id);
-      if (skip.has(row.id)) continue;
+      if (found.size >= limit) break;
+      if (skip.has(row.id) || found.has(row.id)) continue;
+      // Only the keys that put the record in this range; the others are other ranges' business.
       let typos = max + 1;
-      for (const key of row.nameKey) for (const q of queries) typos = Math.min(typos, prefixDistance(q, key, max));
+      for (const key of row.nameKey) if (key >= lower && key < upper) typos = Math.min(typos, prefixDistance(q, key, max));
       if (typos <= max) found.set(row.id, typos);
     }
   }

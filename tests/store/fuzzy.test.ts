@@ -74,6 +74,14 @@ describe('searchByName with typos', () => {
     expect(await names('smith')).toEqual(['Margaret Smith']);
   });
 
+  it('returns at most `limit` names however many are near', async () => {
+    await db.constituents.bulkPut(
+      Array.from({ length: 30 }, (_, i) => buildConstituent('local', `s${i}`, { displayName: `Smith ${i}`, firstName: null, lastName: null })),
+    );
+    expect(await names('smtih', 20)).toHaveLength(20);
+    expect(await names('smtih', 3)).toHaveLength(3);
+  });
+
   it('finds nothing far off, and no typo matches for short queries', async () => {
     expect(await names('zzzzzz')).toEqual([]);
     expect(await names('smx')).toEqual([]);
