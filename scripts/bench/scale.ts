@@ -903,7 +903,7 @@ function sizeTable(n: number, f: SizeFigures, d: SizeDetail): string {
   const notes = [
     `checks: wrong lookup answers ${d.lookup.wrongAnswers}; cold samples answered by a new worker ${d.lookup.coldRestartsVerified}; ` +
       `popup shows "${d.popup.heading}" (expected "${d.popup.expected}"), side panel "${d.sidePanel.heading}"`,
-    `fuzzy queries with no hit: ${Object.entries(d.search.fuzzyByKind).map(([k, v]) => `${k} ${v.zeroHits}/${v.n}`).join(', ')} (Kindred's search is by name prefix)`,
+    `fuzzy queries with no hit: ${Object.entries(d.search.fuzzyByKind).map(([k, v]) => `${k} ${v.zeroHits}/${v.n}`).join(', ')} (typos are searched only when no name starts with the text; a part from inside a name is not searched)`,
     `load average start → end: ${d.loadAvg.start.join(' ')} → ${d.loadAvg.end.join(' ')}; phases ${Object.entries(d.phasesSeconds).map(([k, v]) => `${k} ${v} s`).join(', ')}`,
   ];
   return `${n.toLocaleString('en-US')} constituents${f.quick ? ' (quick)' : ''}\n${table(rows)}\n${notes.join('\n')}`;

@@ -5,9 +5,9 @@ import { CardSummary } from './components/CardSummary';
 /**
  * Paints the popup or the side panel in two steps. The background answers `getTabProfile` with the
  * card of the person the panel shows first (its store is already open), and this small module
- * (preact, no Dexie, no zod) paints that card at once. Meanwhile the full panel loads (the store,
- * live queries, history, the log form) and takes over with the same reply: nothing is asked twice
- * and the card does not flash "Loading…".
+ * (preact, no Dexie, no zod) paints that card at once. Then the full panel loads (the store, live
+ * queries, history, the log form) and takes over with the same reply: nothing is asked twice and
+ * the card does not flash "Loading…".
  */
 export function bootPanel(root: HTMLElement, { tabId, subscribe, frame }: {
   tabId: number | null;
@@ -16,9 +16,8 @@ export function bootPanel(root: HTMLElement, { tabId, subscribe, frame }: {
   frame: (body: ComponentChildren) => ComponentChildren;
 }): void {
   const first = send('getTabProfile', { tabId });
-  let full = false;
-  void first.then((reply) => {
-    if (full || !reply.ok || !reply.data.card) return;
+  const preview = first.then(async (reply) => {
+    if (!reply.ok || !reply.data.card) return;
     const { card, focus } = reply.data;
     render(
       frame(
@@ -30,16 +29,23 @@ export function bootPanel(root: HTMLElement, { tabId, subscribe, frame }: {
       ),
       root,
     );
+    // Load the rest after this frame: compiling the full panel's 180 KB on this thread first
+    // would hold the reply's paint behind it.
+    // (A hidden page gets no frames: the timeout then goes on without one.)
+    await new Promise((painted) => {
+      requestAnimationFrame(() => setTimeout(painted, 0));
+      setTimeout(painted, 100);
+    });
   });
-  Promise.all([import('./components/Panel'), first]).then(
-    ([{ Panel }, reply]) => {
-      full = true;
-      render(frame(<Panel tabId={tabId} subscribe={subscribe} first={reply} />), root);
-    },
-    (error: unknown) => {
-      full = true;
-      const message = error instanceof Error ? error.message : String(error);
-      render(frame(<p class="message error" role="alert">Kindred could not load: {message}</p>), root);
-    },
-  );
+  preview
+    .then(() => Promise.all([import('./components/Panel'), first]))
+    .then(
+      ([{ Panel }, reply]) => {
+        render(frame(<Panel tabId={tabId} subscribe={subscribe} first={reply} />), root);
+      },
+      (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        render(frame(<p class="message error" role="alert">Kindred could not load: {message}</p>), root);
+      },
+    );
 }
