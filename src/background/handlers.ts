@@ -1,7 +1,7 @@
 // What the background does for each message. Pure of the platform: everything it touches comes in deps.
+import { publicConnection } from '../crm/connection';
 import { ConnectorError } from '../crm/types';
 import { identityKey, parseIdentityKey, type Identity, type Platform } from '../identity';
-import { publicConnection } from '../crm/connection';
 import type { FirstCard, TabProfile } from '../messages';
 import { siteSetting, type Settings } from '../settings';
 import { detect } from '../sites';
