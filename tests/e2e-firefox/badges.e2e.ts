@@ -13,42 +13,11 @@ import { xProfilePage } from '../../scripts/demo/pages';
 import { launchFirefox, openExtensionPage, poll, setViewport, tabIdOf, waitForBadge, type FirefoxLaunched } from '../../scripts/lib/firefox-harness';
 import { sleep, startSiteServer, type SiteResponse, type SiteServer } from '../../scripts/lib/harness';
 import { fixturePagesDir } from '../e2e/fixtures';
+import { CSV, HASU_PROFILE, HOME, HOME_CSP, KNOWN, PEOPLE, QUOTED_AUTHORS, SAVED_HOME, SECRETS, TWEET_AUTHORS, WHO_TO_FOLLOW } from '../e2e/x-home-scenario';
 import { badgeStates, clickablePoint, handleOf, HOST_TAG, type BadgeState } from './badge-probe';
 import { byLabel, heading, status } from './ui';
 
-const HOME = 'https://x.com/home';
-const HASU_PROFILE = 'https://x.com/hasufl';
-const SAVED_HOME = 'x/home-timeline-loggedin-regenerate.html';
-
-// SOURCES.md, "handles to assert" for the saved home timeline (as in tests/e2e/badges.e2e.ts).
-const TWEET_AUTHORS = [
-  'will__price', 'kevinafischer', 'hasufl', 'hasufl', 'cmsholdings', 'repligate', 'cryptolyxe', 'nic__carter', 'vibhu',
-  'solarapparition', 'ericjang11', 'Gioscotti_', 'aeyakovenko', 'mlunghi2000', 'ChillHouseSOL', 'beffjezos', 'itszach',
-  'gallabytes', 'solidintel_x', 'ThinkingUSD',
-];
-const QUOTED_AUTHORS = ['AIatMeta', 'TrumpDailyPosts', 'Xeer', 'enzo_gte', 'enzo_gte', 'scottmelker', 'solana', 'tonyzzhao', 'kevinafischer'];
-const WHO_TO_FOLLOW = ['sonofalli', 'hwchase17', 'antigravity'];
 const ALL_HOSTS = TWEET_AUTHORS.length + QUOTED_AUTHORS.length + WHO_TO_FOLLOW.length;
-
-const PEOPLE = [
-  { id: 'kb-1', name: 'Hasu Okonkwo-Lind', email: 'hasu.kb7@example.org', x: 'hasufl', tags: 'Gala Table Seven;Board Prospect', lifetime: '48213.77', last: '2500.00' },
-  { id: 'kb-2', name: 'Janus Varga-Pell', email: 'janus.kb7@example.org', x: 'https://x.com/repligate', tags: 'Volunteer Lead', lifetime: '913.25', last: '75.40' },
-  { id: 'kb-3', name: 'Nicolas Carter-Quill', email: 'nic.kb7@example.net', x: '@nic__carter', tags: 'Major Donor Prospect', lifetime: '15030.60', last: '5000.10' },
-  { id: 'kb-4', name: 'Harrison Chase-Ember', email: 'harrison.kb7@example.com', x: 'https://twitter.com/hwchase17', tags: 'Tech Circle', lifetime: '640.15', last: '64.15' },
-  { id: 'kb-5', name: 'Scrolla Knownfield', email: 'scrolla.kb7@example.org', x: 'scroll_known', tags: 'Monthly Sustainer', lifetime: '1207.35', last: '33.35' },
-  { id: 'kb-6', name: 'Reusa Knownwell', email: 'reusa.kb7@example.org', x: 'reuse_known', tags: 'Legacy Pledge', lifetime: '7717.45', last: '717.45' },
-];
-const KNOWN = new Set(['hasufl', 'repligate', 'nic__carter', 'hwchase17', 'scroll_known', 'reuse_known']);
-const CSV = [
-  'external_id,display_name,email,twitter,tags,lifetime_giving,last_gift_amount,last_gift_date,currency',
-  ...PEOPLE.map((p) => [p.id, p.name, p.email, p.x, p.tags, p.lifetime, p.last, '2026-03-14', 'USD'].join(',')),
-].join('\n');
-const SECRETS = PEOPLE.flatMap((p) => [
-  p.id, p.name, p.email, ...p.tags.split(';'), p.lifetime, p.last,
-  Number(p.lifetime).toLocaleString('en-US', { minimumFractionDigits: 2 }),
-  Number(p.last).toLocaleString('en-US', { minimumFractionDigits: 2 }),
-]);
-const HOME_CSP = "script-src 'none'; frame-src 'none'; object-src 'none'";
 
 let server: SiteServer;
 let ff: FirefoxLaunched;
