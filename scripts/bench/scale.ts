@@ -131,7 +131,8 @@ interface Counts {
 }
 const countsFor = (quick: boolean, n: number): Counts =>
   quick
-    ? { warm: 500, warmPing: 200, batchWarm: 40, cold: 6, coldBatch: 3, coldPing: 3, coldNoKeeper: 2, prefix: 100, fuzzy: 30, popup: 5, popupCold: 2, panel: 3, rawGet: 500, rawBatch: 40, network: 10 }
+    ? // Each cold sample waits COLD_WAIT_MS for the stopped worker: they are most of quick mode's time.
+      { warm: 500, warmPing: 200, batchWarm: 40, cold: 4, coldBatch: 2, coldPing: 2, coldNoKeeper: 1, prefix: 100, fuzzy: 30, popup: 5, popupCold: 1, panel: 3, rawGet: 500, rawBatch: 40, network: 10 }
     : { warm: 2_000, warmPing: 500, batchWarm: 100, cold: n >= 1_000_000 ? 20 : 12, coldBatch: 8, coldPing: 8, coldNoKeeper: 5, prefix: 200, fuzzy: 60, popup: 10, popupCold: 4, panel: 5, rawGet: 1_000, rawBatch: 100, network: 20 };
 
 /** The snapshot of dist/chrome this section loads, plus the empty page of the popup floor (unminified UI and worker with KINDRED_BENCH_PROFILE). */

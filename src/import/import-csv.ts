@@ -16,13 +16,18 @@
 import Papa from 'papaparse';
 import type { KindredDB } from '../store/db';
 import type { Constituent, IdentityRecord } from '../store/model';
+import { IMPORT_CHECKPOINT_KEY, type ImportCheckpoint } from './checkpoint';
 import {
   autoMap, columnMappingSchema, isMultiValued, NAME_FIELDS, normalizeHeader, type ColumnMapping,
 } from './columns';
 import { parseRow, quoteCell, type RowCells } from './rows';
 
 export interface ImportProgress {
-  /** Bytes of the file read and handed to the parser so far (non-decreasing; ends at `totalBytes`). */
+  /**
+   * Bytes of the file parsed into rows so far (non-decreasing; ends at `totalBytes`). The file is
+   * read a chunk ahead, so this is the bytes read scaled by the share of their text parsed: a
+   * 600 KB file read in one chunk still shows its rows going in.
+   */
   bytes: number;
   totalBytes: number;
   imported: number;
@@ -39,6 +44,11 @@ export interface ImportReport {
   /** Totals. Equal to the list lengths unless more than `maxReported` were found (lists are capped). */
   rejectedCount: number;
   warningCount: number;
+  /**
+   * Set when the run carried on an interrupted one (`ImportOptions.resume`): the first line it
+   * read. The counts cover the whole file; the lists only the lines from here on.
+   */
+  resumedAtLine?: number;
 }
 
 export interface ImportOptions {
@@ -54,6 +64,17 @@ export interface ImportOptions {
   chunkBytes?: number;
   /** Longest `rejected` / `warnings` lists kept in the report (memory bound). Default 10,000. */
   maxReported?: number;
+  /**
+   * The file's size and modification time. When given, each batch's transaction also records how
+   * far the run got (src/import/checkpoint.ts), and a run that finishes removes the record.
+   */
+  checkpoint?: { size: number; lastModified: number };
+  /**
+   * Carries on an interrupted run of this file from its checkpoint: rows that start before
+   * `nextLine` are read but not written again, the counts go on from the checkpoint's, and its
+   * column mapping is used unless `mapping` is given.
+   */
+  resume?: ImportCheckpoint;
 }
 
 const DEFAULT_CHUNK_ROWS = 2_000;
@@ -242,7 +263,11 @@ function runTimestamp(): string {
 }
 
 class ImportRun {
-  private readonly now = runTimestamp();
+  /** Stamped on every record this run writes; a resumed run keeps the interrupted run's. */
+  private readonly now: string;
+  private readonly startedAt: number;
+  /** Rows that start before this line were written before an interruption (see `resume`). */
+  private readonly resumeLine: number;
   private readonly chunkRows: number;
   private readonly maxReported: number;
   private delimiter = ',';
@@ -265,7 +290,17 @@ class ImportRun {
   private readonly warnings: ImportReport['warnings'] = [];
   private rejectedCount = 0;
   private warningCount = 0;
+  /** Rejections found while parsing, and while writing (duplicates of earlier batches): the checkpoint's count. */
+  private parseRejected = 0;
+  private writeRejected = 0;
   private bytes = 0;
+  /** Characters handed to the parser, and returned by it as rows (papaparse's cursor). */
+  private charsFed = 0;
+  private charsParsed = 0;
+  /** The characters of the chunk of rows being handled (a chunk holds a whole read, thousands of rows). */
+  private chunkChars = { from: 0, to: 0 };
+  private shownBytes = 0;
+  private finished = false;
 
   constructor(
     private readonly db: KindredDB,
@@ -274,6 +309,15 @@ class ImportRun {
   ) {
     this.chunkRows = Math.max(1, opts.chunkRows ?? DEFAULT_CHUNK_ROWS);
     this.maxReported = opts.maxReported ?? DEFAULT_MAX_REPORTED;
+    const { resume } = opts;
+    this.now = resume?.runStamp ?? runTimestamp();
+    this.startedAt = resume?.startedAt ?? Date.now();
+    this.resumeLine = resume?.nextLine ?? 0;
+    if (resume) {
+      this.imported = resume.imported;
+      this.rejectedCount = this.parseRejected = resume.rejected;
+      this.warningCount = resume.warnings;
+    }
   }
 
   async run(blob: Blob): Promise<ImportReport> {
@@ -303,6 +347,7 @@ class ImportRun {
           const end = results.meta.cursor - windowStart;
           const raw = new RawText(window.slice(0, end), this.line);
           window = window.slice(end);
+          this.chunkChars = { from: windowStart, to: results.meta.cursor };
           windowStart = results.meta.cursor;
           work = this.rows(results.data, results.errors, raw).then((next) => {
             this.line = next;
@@ -316,6 +361,7 @@ class ImportRun {
       });
     };
     const feed = (text: string) => {
+      this.charsFed += text.length;
       window += text;
       source.emit('data', text);
     };
@@ -356,7 +402,7 @@ class ImportRun {
       }
       source.emit('end');
       await drain();
-      await this.flush();
+      await this.flush(this.line);
       await this.writing;
     } catch (error) {
       parser?.abort();
@@ -365,6 +411,8 @@ class ImportRun {
       throw error;
     }
     if (!this.headers) throw new Error(`${this.opts.fileName} is empty.`);
+    if (this.opts.checkpoint) await this.db.meta.delete(IMPORT_CHECKPOINT_KEY);
+    this.finished = true;
     this.progress();
     return {
       imported: this.imported,
@@ -373,12 +421,15 @@ class ImportRun {
       unknownColumns: this.unknownColumns,
       rejectedCount: this.rejectedCount,
       warningCount: this.warningCount,
+      ...(this.opts.resume ? { resumedAtLine: this.resumeLine } : {}),
     };
   }
 
   private progress() {
+    const parsedShare = this.charsFed ? Math.min(1, this.charsParsed / this.charsFed) : 0;
+    this.shownBytes = this.finished ? this.totalBytes : Math.max(this.shownBytes, Math.round(this.bytes * parsedShare));
     this.opts.onProgress?.({
-      bytes: this.bytes,
+      bytes: this.shownBytes,
       totalBytes: this.totalBytes,
       imported: this.imported,
       rejected: this.rejectedCount,
@@ -389,8 +440,12 @@ class ImportRun {
    * Reports a rejected row. Duplicates of earlier batches are found while their batch is written,
    * after later rows were parsed, so the report is kept in line order and keeps the first lines.
    */
-  private reject(line: number, reason: string) {
+  private reject(line: number, reason: string, whileWriting = false) {
+    // Counted, and reported, by the run that was interrupted.
+    if (line < this.resumeLine) return;
     this.rejectedCount++;
+    if (whileWriting) this.writeRejected++;
+    else this.parseRejected++;
     const { rejected } = this;
     if (rejected.length >= this.maxReported && line > rejected[rejected.length - 1]!.line) return;
     let at = rejected.length;
@@ -429,11 +484,14 @@ class ImportRun {
       fragment = null;
     };
 
+    const { from: chunkFrom, to: chunkTo } = this.chunkChars;
     for (let i = 0; i < rows.length; i++) {
       const cells = rows[i]!;
       const span = spans[i]!;
       const start = line;
       line += span;
+      // Where in the text this row ends, by its place in the chunk (rows re-read after a broken quote do not move it).
+      if (after === undefined) this.charsParsed = chunkFrom + ((chunkTo - chunkFrom) * (i + 1)) / rows.length;
       if (isBlank(cells)) continue;
       if (!this.headers) {
         this.setHeaders(cells);
@@ -453,8 +511,11 @@ class ImportRun {
         await this.brokenQuotes(broken, start, span, raw, spans);
         continue;
       }
+      // Written before the interruption. (A broken quote that starts before the resume line is
+      // still read above: the rows it swallowed may come after it.)
+      if (start < this.resumeLine) continue;
       this.row(cells, start);
-      if (this.batch.length >= this.chunkRows) await this.flush();
+      if (this.batch.length >= this.chunkRows) await this.flush(line);
     }
     endFragment();
     return line;
@@ -495,8 +556,9 @@ class ImportRun {
   private setHeaders(cells: string[]) {
     const headers = cells.map((h) => h.replace(/^\uFEFF/, '').trim());
     let mapping: ColumnMapping;
-    if (this.opts.mapping) {
-      const parsed = columnMappingSchema.safeParse(this.opts.mapping);
+    const given = this.opts.mapping ?? this.opts.resume?.mapping;
+    if (given) {
+      const parsed = columnMappingSchema.safeParse(given);
       if (!parsed.success) throw new Error(`Column mapping is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
       if (parsed.data.length !== headers.length) {
         throw new Error(`Column mapping has ${parsed.data.length} entries but ${this.opts.fileName} has ${headers.length} columns.`);
@@ -545,6 +607,23 @@ class ImportRun {
     this.batch.push({ line, derivedId, constituent, identities, warnings });
   }
 
+  private checkpoint(rows: PendingRow[], settled: { through: number; parseRejected: number }): ImportCheckpoint {
+    const { size, lastModified } = this.opts.checkpoint!;
+    return {
+      fileName: this.opts.fileName,
+      size,
+      lastModified,
+      mapping: this.mapping,
+      nextLine: settled.through,
+      imported: this.imported + rows.length,
+      rejected: settled.parseRejected + this.writeRejected,
+      warnings: this.warningCount + rows.reduce((n, row) => n + row.warnings.length, 0),
+      runStamp: this.now,
+      startedAt: this.startedAt,
+      updatedAt: Date.now(),
+    };
+  }
+
   private isThisRun(identity: IdentityRecord): boolean {
     return identity.provenance === 'imported' && identity.linkedAt === this.now && identity.linkedBy === this.opts.fileName;
   }
@@ -561,31 +640,37 @@ class ImportRun {
    * overlap, and memory holds at most two batches. Batches are written in file order (each in its
    * own transaction, which IndexedDB also runs in order), so "an earlier line keeps it" holds.
    */
-  private async flush() {
+  private async flush(through: number) {
     if (!this.batch.length) return;
     this.opts.signal?.throwIfAborted();
     const rows = this.batch;
     this.batch = [];
     this.batchIds = new Map();
+    // Every line before `through` is parsed, so these are the parse-time rejections up to there.
+    const settled = { through, parseRejected: this.parseRejected };
     const previous = this.writing;
-    this.writing = (previous ?? Promise.resolve()).then(() => this.write(rows));
+    this.writing = (previous ?? Promise.resolve()).then(() => this.write(rows, settled));
     this.writing.catch(() => undefined); // surfaced by the next flush or by run()
     await previous;
   }
 
-  /** Writes one batch in one transaction: constituents upserted, their imported identities replaced. */
-  private async write(batch: PendingRow[]) {
+  /**
+   * Writes one batch in one transaction: constituents upserted, their imported identities replaced,
+   * and (with `checkpoint`) the line the run got to, so the record and the rows never disagree.
+   */
+  private async write(batch: PendingRow[], settled: { through: number; parseRejected: number }) {
     this.opts.signal?.throwIfAborted();
     const { db } = this;
     let rows = batch;
-    await db.transaction('rw', db.constituents, db.identities, async () => {
+    const tables = this.opts.checkpoint ? [db.constituents, db.identities, db.meta] : [db.constituents, db.identities];
+    await db.transaction('rw', tables, async () => {
       const found = await db.constituents.bulkGet(batch.map((r) => r.constituent.id));
       // A row whose constituent an earlier batch of this run wrote repeats an earlier line.
       const existing: (Constituent | undefined)[] = [];
       rows = batch.filter((row, r) => {
         const first = this.earlierLine(found[r]);
         if (first !== undefined) {
-          this.reject(row.line, duplicateReason(row.constituent.externalId, row.derivedId, first));
+          this.reject(row.line, duplicateReason(row.constituent.externalId, row.derivedId, first), true);
           return false;
         }
         existing.push(found[r]);
@@ -652,6 +737,7 @@ class ImportRun {
       await db.constituents.bulkPut(rows.map((r) => r.constituent));
       if (stale.length) await db.identities.bulkDelete(stale);
       if (puts.length) await db.identities.bulkPut(puts);
+      if (this.opts.checkpoint) await db.meta.put({ key: IMPORT_CHECKPOINT_KEY, value: this.checkpoint(rows, settled) });
     });
     this.imported += rows.length;
     for (const row of rows) for (const message of row.warnings) this.warn(row.line, message);

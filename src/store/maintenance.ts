@@ -1,4 +1,5 @@
 // Housekeeping of the local store for the options page: what is kept, and clearing it.
+import { IMPORT_CHECKPOINT_KEY } from '../import/checkpoint';
 import type { KindredDB } from './db';
 
 /** Meta keys of live-lookup misses (`miss:<identity key>` → until when the miss is believed). */
@@ -33,7 +34,8 @@ export async function clearCachedData(db: KindredDB): Promise<{ constituents: nu
     const constituents = await db.constituents.count();
     await Promise.all([db.constituents.clear(), db.identities.clear(), db.gifts.clear()]);
     await db.interactions.where('status').equals('synced').delete();
-    await db.meta.filter((m) => m.key.startsWith('sync.') || m.key.startsWith(MISS_PREFIX)).delete();
+    // An unfinished import's checkpoint counts rows that are gone now: a new import starts over.
+    await db.meta.filter((m) => m.key.startsWith('sync.') || m.key.startsWith(MISS_PREFIX) || m.key === IMPORT_CHECKPOINT_KEY).delete();
     return { constituents };
   });
 }

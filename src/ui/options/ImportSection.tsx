@@ -1,13 +1,15 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { send } from '../../browser';
+import { clearCheckpoint, isSameFile, readCheckpoint, type ImportCheckpoint } from '../../import/checkpoint';
 import { autoMap, CSV_FIELDS, type CsvField } from '../../import/columns';
 import { importCsv, readCsvHeaders, type ImportReport } from '../../import/import-csv';
 import { db } from '../../store/db';
+import { useLiveQuery } from '../hooks';
 
 type Step =
   | { name: 'idle' }
   | { name: 'mapping'; file: File; headers: string[]; mapping: (CsvField | null)[]; unknown: number[] }
-  | { name: 'importing'; file: File; bytes: number; total: number; imported: number; rejected: number }
+  | { name: 'importing'; file: File; bytes: number; total: number; imported: number; rejected: number; resumeLine: number | null }
   | { name: 'done'; file: File; report: ImportReport; ms: number }
   | { name: 'error'; message: string };
 
@@ -15,10 +17,19 @@ const MAX_LISTED = 200;
 
 export function ImportSection() {
   const [step, setStep] = useState<Step>({ name: 'idle' });
+  // An import that stopped before the end (page closed, browser quit, a write failed). Live: each
+  // batch moves it, a finished run or "Clear cached data" removes it.
+  const stopped = useLiveQuery(() => readCheckpoint(db()), []) ?? null;
+  const stopper = useRef<AbortController | null>(null);
+  const [stopping, setStopping] = useState(false);
 
   async function choose(file: File | undefined) {
     if (!file) return;
     try {
+      if (stopped && isSameFile(stopped, file)) {
+        await run(file, stopped.mapping, stopped);
+        return;
+      }
       // The same reader importCsv uses, so the mapping has exactly its columns.
       const headers = await readCsvHeaders(file);
       const { mapping } = autoMap(headers);
@@ -30,20 +41,37 @@ export function ImportSection() {
     }
   }
 
-  async function run(file: File, mapping: (CsvField | null)[]) {
+  async function run(file: File, mapping: (CsvField | null)[], resume?: ImportCheckpoint) {
     const started = performance.now();
-    setStep({ name: 'importing', file, bytes: 0, total: file.size, imported: 0, rejected: 0 });
+    const resumeLine = resume?.nextLine ?? null;
+    setStep({ name: 'importing', file, bytes: 0, total: file.size, imported: resume?.imported ?? 0, rejected: resume?.rejected ?? 0, resumeLine });
+    const controller = new AbortController();
+    stopper.current = controller;
+    setStopping(false);
     try {
       const report = await importCsv(db(), file, {
         fileName: file.name,
         mapping,
-        onProgress: (p) => setStep({ name: 'importing', file, bytes: p.bytes, total: p.totalBytes, imported: p.imported, rejected: p.rejected }),
+        signal: controller.signal,
+        checkpoint: { size: file.size, lastModified: file.lastModified },
+        ...(resume ? { resume } : {}),
+        onProgress: (p) => setStep({ name: 'importing', file, bytes: p.bytes, total: p.totalBytes, imported: p.imported, rejected: p.rejected, resumeLine }),
       });
       setStep({ name: 'done', file, report, ms: performance.now() - started });
       void send('refreshBadges', {});
     } catch (error) {
-      setStep({ name: 'error', message: error instanceof Error ? error.message : String(error) });
+      // Stopped by the user: no error, the note of where it stopped offers to carry on.
+      if (controller.signal.aborted) setStep({ name: 'idle' });
+      else setStep({ name: 'error', message: error instanceof Error ? error.message : String(error) });
+      // Batches written before the failure stay, and the checkpoint says where to carry on.
+      void send('refreshBadges', {});
+    } finally {
+      stopper.current = null;
     }
+  }
+
+  async function discard() {
+    await clearCheckpoint(db());
   }
 
   return (
@@ -54,6 +82,16 @@ export function ImportSection() {
         <code>{CSV_FIELDS.join(', ')}</code>. Platform columns hold a handle or a profile URL; tags are separated by <code>;</code>.
         Importing the same <code>external_id</code> again updates that person.
       </p>
+      {stopped && step.name !== 'importing' && (
+        <div class="message warn resume" role="status" aria-label="Unfinished import">
+          <p>
+            The import of <strong>{stopped.fileName}</strong> stopped at line {stopped.nextLine.toLocaleString()}, with{' '}
+            {stopped.imported.toLocaleString()} {stopped.imported === 1 ? 'row' : 'rows'} imported (
+            {formatWhen(stopped.updatedAt)}). Choose the same file again to carry on from there.
+          </p>
+          <button type="button" class="link" onClick={() => void discard()}>Forget it</button>
+        </div>
+      )}
       <label class="file">
         <span>Import CSV</span>
         <input
@@ -118,8 +156,22 @@ export function ImportSection() {
         <div class="progress" role="status">
           <progress max={step.total || 1} value={step.bytes} aria-label="Import progress" />
           <span>
-            Importing {step.file.name}… {step.imported.toLocaleString()} imported, {step.rejected.toLocaleString()} rejected
+            {step.resumeLine === null
+              ? `Importing ${step.file.name}…`
+              : `Carrying on with ${step.file.name} from line ${step.resumeLine.toLocaleString()}…`}{' '}
+            {step.imported.toLocaleString()} imported, {step.rejected.toLocaleString()} rejected
           </span>
+          <button
+            type="button"
+            disabled={stopping}
+            title="Stops after the batch being written; choose the same file later to carry on"
+            onClick={() => {
+              setStopping(true);
+              stopper.current?.abort();
+            }}
+          >
+            {stopping ? 'Stopping…' : 'Stop'}
+          </button>
         </div>
       )}
 
@@ -129,14 +181,24 @@ export function ImportSection() {
   );
 }
 
+function formatWhen(at: number): string {
+  return new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
 function ImportResult({ report, fileName, ms }: { report: ImportReport; fileName: string; ms: number }) {
-  const { imported, rejected, rejectedCount, warnings, warningCount, unknownColumns } = report;
+  const { imported, rejected, rejectedCount, warnings, warningCount, unknownColumns, resumedAtLine } = report;
   return (
     <div class="report" role="status">
       <p class={rejectedCount ? 'message warn' : 'message ok'}>
         Imported {imported.toLocaleString()} {imported === 1 ? 'row' : 'rows'} from {fileName}, {rejectedCount.toLocaleString()} rejected
         <span class="muted"> ({(ms / 1000).toFixed(1)} s)</span>
       </p>
+      {resumedAtLine !== undefined && (
+        <p class="muted">
+          Carried on from line {resumedAtLine.toLocaleString()}, where the earlier import stopped.
+          {(rejectedCount > 0 || warningCount > 0) && ' The counts cover the whole file; the lists below start at that line.'}
+        </p>
+      )}
       {unknownColumns.length > 0 && <p class="muted">Ignored columns: {unknownColumns.join(', ')}</p>}
       {rejectedCount > 0 && (
         <details open>
