@@ -8,7 +8,11 @@ import { repoRoot } from '../lib/harness';
 
 export const benchDir = join(repoRoot, 'bench');
 export const benchTmp = join(benchDir, 'tmp');
-export const resultsFile = join(benchDir, 'results.json');
+/**
+ * bench/results.json holds the latest full run and is committed; a quick run (fewer samples, 10k
+ * only) writes bench/results.quick.json instead, so it never overwrites full figures.
+ */
+export const resultsFile = join(benchDir, process.argv.includes('--quick') ? 'results.quick.json' : 'results.json');
 
 export interface BenchOptions {
   quick: boolean;

@@ -841,6 +841,11 @@ function sizesFromArgs(quick: boolean): number[] {
   return quick ? [10_000] : SIZES;
 }
 
+function previousDetails(): ScaleResults['details'] {
+  const scale = (readResults() as { scale?: Partial<ScaleResults> }).scale;
+  return scale?.details ?? {};
+}
+
 export async function runScale(options: BenchOptions): Promise<{ results: ScaleResults; table: string }> {
   const { log, quick } = options;
   const sizes = sizesFromArgs(quick);
@@ -886,7 +891,9 @@ export async function runScale(options: BenchOptions): Promise<{ results: ScaleR
       sizesRun: sizes,
       extension: { ...build, profiling: PROFILE },
       budgets: BUDGETS,
-      details,
+      // Sizes not run this time keep their details from the run that measured them (as `sizes` keeps
+      // their figures): a 1M run alone takes hours and must not drop the 10k and 100k evidence.
+      details: { ...previousDetails(), ...details },
     },
     table: tables.join('\n\n'),
   };
