@@ -145,6 +145,8 @@ export async function putBatches(a: {
    * existing constituents and of the owners of the identity keys).
    */
   preRead?: boolean;
+  /** Put into this existing database as it is (Kindred's own, for KINDRED_SCALE_SEED_REST): no upgrade. */
+  existing?: boolean;
 }): Promise<{ constituents: number; identities: number; putMs: number; transactions: number }> {
   if (a.fresh) {
     await new Promise<void>((ok, fail) => {
@@ -154,7 +156,7 @@ export async function putBatches(a: {
     });
   }
   const db = await new Promise<IDBDatabase>((ok, fail) => {
-    const r = indexedDB.open(a.scratch, 1);
+    const r = a.existing ? indexedDB.open(a.scratch) : indexedDB.open(a.scratch, 1);
     r.onupgradeneeded = () => {
       const c = r.result.createObjectStore('constituents', { keyPath: 'id' });
       const i = r.result.createObjectStore('identities', { keyPath: 'key' });
@@ -195,38 +197,6 @@ export async function putBatches(a: {
   }
   db.close();
   return { constituents, identities, putMs, transactions: a.batches.length };
-}
-
-/**
- * Puts records straight into Kindred's own database, whatever its version: the bench's seed of the
- * rows a time-capped import did not reach (KINDRED_SCALE_SEED_REST), so the lookups still run
- * against the full size. One transaction per batch, like the import.
- */
-export async function putIntoKindred(a: { batches: { constituents: unknown[]; identities: unknown[] }[] }): Promise<{ constituents: number; putMs: number }> {
-  const db = await new Promise<IDBDatabase>((ok, fail) => {
-    const r = indexedDB.open('kindred');
-    r.onsuccess = () => ok(r.result);
-    r.onerror = () => fail(r.error);
-  });
-  let putMs = 0;
-  let constituents = 0;
-  for (const batch of a.batches) {
-    const t = performance.now();
-    await new Promise<void>((ok, fail) => {
-      const tx = db.transaction(['constituents', 'identities'], 'readwrite');
-      const c = tx.objectStore('constituents');
-      const i = tx.objectStore('identities');
-      for (const row of batch.constituents) c.put(row);
-      for (const row of batch.identities) i.put(row);
-      tx.oncomplete = () => ok();
-      tx.onerror = () => fail(tx.error);
-      tx.onabort = () => fail(tx.error ?? new Error('aborted'));
-    });
-    putMs += performance.now() - t;
-    constituents += batch.constituents.length;
-  }
-  db.close();
-  return { constituents, putMs };
 }
 
 export async function deleteDatabase(name: string): Promise<void> {

@@ -796,7 +796,7 @@ async function seedRest(context: Launched['context'], extensionId: string, n: nu
   for (let b = from; b < n; b += IMPORT_BATCH * 2) {
     const batches = [];
     for (let c = b; c < Math.min(n, b + IMPORT_BATCH * 2); c += IMPORT_BATCH) batches.push(storedRecords(c, Math.min(n, c + IMPORT_BATCH), `scale-${n}.csv`, now));
-    putMs += (await run(page, inPage.putIntoKindred, { batches })).putMs;
+    putMs += (await run(page, inPage.putBatches, { scratch: 'kindred', existing: true, fresh: false, indexes: [], batches })).putMs;
     if (Date.now() - lastLog > 30_000) {
       lastLog = Date.now();
       const done = Math.min(n, b + IMPORT_BATCH * 2) - from;

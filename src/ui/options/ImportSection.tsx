@@ -70,10 +70,6 @@ export function ImportSection() {
     }
   }
 
-  async function discard() {
-    await clearCheckpoint(db());
-  }
-
   return (
     <section class="panel" aria-labelledby="import-heading">
       <h2 id="import-heading">Import constituents</h2>
@@ -89,7 +85,7 @@ export function ImportSection() {
             {stopped.imported.toLocaleString()} {stopped.imported === 1 ? 'row' : 'rows'} imported (
             {formatWhen(stopped.updatedAt)}). Choose the same file again to carry on from there.
           </p>
-          <button type="button" class="link" onClick={() => void discard()}>Forget it</button>
+          <button type="button" class="link" onClick={() => void clearCheckpoint(db())}>Forget it</button>
         </div>
       )}
       <label class="file">
