@@ -288,7 +288,6 @@ class ImportRun {
   private imported = 0;
   private readonly rejected: ImportReport['rejected'] = [];
   private readonly warnings: ImportReport['warnings'] = [];
-  private rejectedCount = 0;
   private warningCount = 0;
   /** Rejections found while parsing, and while writing (duplicates of earlier batches): the checkpoint's count. */
   private parseRejected = 0;
@@ -315,7 +314,7 @@ class ImportRun {
     this.resumeLine = resume?.nextLine ?? 0;
     if (resume) {
       this.imported = resume.imported;
-      this.rejectedCount = this.parseRejected = resume.rejected;
+      this.parseRejected = resume.rejected;
       this.warningCount = resume.warnings;
     }
   }
@@ -443,7 +442,6 @@ class ImportRun {
   private reject(line: number, reason: string, whileWriting = false) {
     // Counted, and reported, by the run that was interrupted.
     if (line < this.resumeLine) return;
-    this.rejectedCount++;
     if (whileWriting) this.writeRejected++;
     else this.parseRejected++;
     const { rejected } = this;
@@ -605,6 +603,10 @@ class ImportRun {
     this.batchIds.set(constituent.externalId, line);
     constituent.importedFrom = { file: this.opts.fileName, line };
     this.batch.push({ line, derivedId, constituent, identities, warnings });
+  }
+
+  private get rejectedCount(): number {
+    return this.parseRejected + this.writeRejected;
   }
 
   private checkpoint(rows: PendingRow[], settled: { through: number; parseRejected: number }): ImportCheckpoint {
