@@ -30,12 +30,38 @@ export interface BackgroundDeps {
   registerMastodon: (hosts: readonly string[]) => Promise<string[]>;
   /** Tells a tab's content script that the store changed, so its page badges ask again. */
   notifyTab?: (tabId: number) => void;
+  /**
+   * Set where `lookupIdentities` is routed without waiting for the store (see index.ts): resolves
+   * when the store is open.
+   */
+  storeReady?: Promise<unknown>;
+  /**
+   * Which of `keys` the known-identity index holds, when it is loaded before the store is open;
+   * null once the store is open (or there is no usable index).
+   */
+  knownBeforeOpen?: (keys: readonly string[]) => Promise<string[] | null>;
+  /** Whether the store is open yet (absent: it always is). */
+  storeOpen?: () => boolean;
 }
 
 export function createHandlers(deps: BackgroundDeps): Handlers {
   const { db } = deps;
 
   const resolve = (identities: readonly Identity[]) => constituentIdForIdentities(db, identities);
+
+  /**
+   * The page gets the cache's answer at once; the CRM is asked about the rest meanwhile, and the
+   * tab is told to ask again if it knew someone (a network round trip must not hold badges).
+   */
+  function askCrm(misses: string[], tabId: number | null) {
+    if (misses.length === 0) return;
+    void deps.crm
+      .liveLookup(misses)
+      .then((found) => {
+        if (found.length > 0 && tabId !== null) deps.notifyTab?.(tabId);
+      })
+      .catch(() => undefined);
+  }
 
   async function tabProfile(tabId: number | null): Promise<TabProfile> {
     const tab = tabId === null ? await deps.activeTab() : { id: tabId, url: await deps.tabUrl(tabId) };
@@ -74,20 +100,52 @@ export function createHandlers(deps: BackgroundDeps): Handlers {
     return known;
   }
 
+  /** What a page's navigation leaves: the tab's record and toolbar badge, and a CRM look when unknown. */
+  async function recordNavigation(tabId: number, state: TabProfile): Promise<boolean> {
+    const known = await updateTab(tabId, state);
+    if (!known && state.profile) {
+      // Not in the cache: the CRM may know them (a Website added since the last sync). The page
+      // is answered now; the toolbar badge turns on when the CRM says so.
+      void deps.crm
+        .liveLookup(state.profile.identities.map(identityKey))
+        .then(async (found) => {
+          if (found.length > 0 && (await deps.tabs.get(tabId))?.url === state.url) await updateTab(tabId, state);
+        })
+        .catch(() => undefined);
+    }
+    return known;
+  }
+
+  /** Runs a tab's navigation records one after another, after the store is open. */
+  const tabQueues = new Map<number, Promise<unknown>>();
+  function afterOpen<T>(tabId: number, work: () => Promise<T>): Promise<T> {
+    const previous = tabQueues.get(tabId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => deps.storeReady).then(work);
+    tabQueues.set(tabId, next);
+    void next.finally(() => {
+      if (tabQueues.get(tabId) === next) tabQueues.delete(tabId);
+    }).catch(() => undefined);
+    return next;
+  }
+
   return {
     async lookupIdentities({ keys }, { tabId }) {
-      const known = await knownIdentities(db, keys);
-      const misses = keys.filter((key) => !known.has(key));
-      // The page gets the cache's answer now; the CRM is asked about the rest meanwhile, and the
-      // tab is told to ask again if it knew someone (a network round trip must not hold badges).
-      if (misses.length > 0) {
-        void deps.crm
-          .liveLookup(misses)
-          .then((found) => {
-            if (found.length > 0 && tabId !== null) deps.notifyTab?.(tabId);
-          })
-          .catch(() => undefined);
+      const early = await deps.knownBeforeOpen?.(keys);
+      if (early) {
+        // Answered from the index while the store opens: checked against the store once it is
+        // open, and the tab asks again if any answer was wrong (a hash collision, a stale index).
+        void (async () => {
+          await deps.storeReady;
+          const known = await knownIdentities(db, keys);
+          const said = new Set(early);
+          if (tabId !== null && keys.some((key) => known.has(key) !== said.has(key))) deps.notifyTab?.(tabId);
+          askCrm(keys.filter((key) => !known.has(key)), tabId);
+        })().catch(() => undefined);
+        return { known: early };
       }
+      await deps.storeReady;
+      const known = await knownIdentities(db, keys);
+      askCrm(keys.filter((key) => !known.has(key)), tabId);
       return { known: keys.filter((key) => known.has(key)) };
     },
 
@@ -103,18 +161,17 @@ export function createHandlers(deps: BackgroundDeps): Handlers {
         return { known: false, recognize: false, badges: false };
       }
       const state = { url, profile, constituentId: null, focus: null };
-      const known = await updateTab(tabId, state);
-      if (!known && profile) {
-        // Not in the cache: the CRM may know them (a Website added since the last sync). The page
-        // is answered now; the toolbar badge turns on when the CRM says so.
-        void deps.crm
-          .liveLookup(profile.identities.map(identityKey))
-          .then(async (found) => {
-            if (found.length > 0 && (await deps.tabs.get(tabId))?.url === url) await updateTab(tabId, state);
-          })
-          .catch(() => undefined);
+      const badges = site.badges && !settings.quiet;
+      const early = profile ? await deps.knownBeforeOpen?.(profile.identities.map(identityKey)) : null;
+      // A page that is no one's profile (a timeline) needs no store for its answer at all.
+      if (early || (!profile && deps.storeOpen?.() === false)) {
+        // The store is still opening: the page needs only whether to badge, which it gets now; the
+        // tab's record and toolbar badge follow once the store is open, in the order reported.
+        void afterOpen(tabId, () => recordNavigation(tabId, state));
+        return { known: (early?.length ?? 0) > 0, recognize: true, badges };
       }
-      return { known, recognize: true, badges: site.badges && !settings.quiet };
+      await deps.storeReady;
+      return { known: await afterOpen(tabId, () => recordNavigation(tabId, state)), recognize: true, badges };
     },
 
     async openPanel({ key }, { tabId }) {

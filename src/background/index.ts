@@ -4,7 +4,8 @@
 import { browser, ensureKeeper, extensionOrigin, oauthRedirectUri, openSidePanelForTab, registerContentScript, setTabBadge, webAuthFlow, type Runtime } from '../browser';
 import { parseSettings, type Settings } from '../settings';
 import { siteFor } from '../sites';
-import { db } from '../store/db';
+import { db, knownIndexMaintainer } from '../store/db';
+import { cacheKnownIndexStore, type KnownIndex } from '../store/known-index';
 import { webLock } from '../sync/lock';
 import { createCrmService, OUTBOX_ALARM, SYNC_ALARM } from './crm-service';
 import { createHandlers } from './handlers';
@@ -12,7 +13,10 @@ import { createHealthLog } from './health';
 import { createRouter, senderTier } from './router';
 import { createTabStateStore } from './tab-state';
 
-const database = db();
+// An extension API call resets the worker's idle timer: a long rebuild of the known-identity index
+// (seconds at a million profiles) is not cut off as idle.
+const keepAlive = () => void browser.runtime.getPlatformInfo();
+const database = db({ keepAlive });
 
 const loadSettings = async (): Promise<Settings> => parseSettings((await browser.storage.local.get('settings')).settings);
 
@@ -25,7 +29,35 @@ browser.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes.settings) void refreshHosts();
 });
 
-const ready = Promise.all([database.open(), refreshHosts()]);
+const hostsReady = refreshHosts();
+let storeOpen = false;
+const ready = Promise.all([database.open(), hostsReady]).then(() => {
+  storeOpen = true;
+});
+
+// The known-identity index (store/known-index.ts) is read beside the store: when the store is slow
+// to open (after a browser restart, a million-row one took seconds), badges are answered from it.
+// Once the store is open it is dropped, and rebuilt in the background if it was missing or stale.
+let earlyIndex: Promise<KnownIndex | null> | null = (async () => {
+  try {
+    return (await cacheKnownIndexStore()?.loadCurrent()) ?? null;
+  } catch (error) {
+    console.warn('[kindred] known-identity index unreadable', error);
+    return null;
+  }
+})();
+void ready.then(async () => {
+  const loaded = await earlyIndex;
+  earlyIndex = null;
+  // Not straight away: the first lookups after a start come first.
+  if (!loaded) knownIndexMaintainer()?.rebuildSoon(10_000);
+});
+const knownBeforeOpen = async (keys: readonly string[]): Promise<string[] | null> => {
+  if (storeOpen || !earlyIndex) return null;
+  const first = await Promise.race([ready.then(() => null), earlyIndex]);
+  if (!first || storeOpen) return null;
+  return keys.filter((key) => first.mayHave(key));
+};
 
 const platformOf = (url: string) => {
   const site = siteFor(url);
@@ -65,8 +97,8 @@ const crm = createCrmService({
   },
   // Pages and tabs re-check what they show (liveQuery covers the extension pages by itself).
   storeChanged: () => void handlers.refreshBadges({}, { sender: {}, tabId: null }),
-  // An extension API call resets the worker's idle timer: a long first sync is not cut off as idle.
-  keepAlive: () => void browser.runtime.getPlatformInfo(),
+  // A long first sync is not cut off as idle either.
+  keepAlive,
   lock: webLock,
   webAuthFlow,
   redirectUri: oauthRedirectUri,
@@ -87,9 +119,19 @@ const handlers = createHandlers({
   recordHealth: (platform, missing) => health.record(platform, missing),
   notifyTab: (tabId) => void browser.tabs.sendMessage(tabId, { kindred: 1, type: 'storeChanged' }).catch(() => undefined),
   registerMastodon: (hosts) => registerContentScript('kindred-mastodon', hosts.map((host) => `https://${host}/*`)),
+  storeReady: ready,
+  knownBeforeOpen,
+  storeOpen: () => storeOpen,
 });
 
-const routerDeps = { runtimeId: browser.runtime.id, extensionOrigin: extensionOrigin(), isSiteUrl, ready };
+const routerDeps = {
+  runtimeId: browser.runtime.id,
+  extensionOrigin: extensionOrigin(),
+  isSiteUrl,
+  ready,
+  // The page's two messages wait for the store themselves, or answer from the known-identity index.
+  readyFor: (type: string) => (type === 'lookupIdentities' || type === 'reportNavigation' ? hostsReady : ready),
+};
 const route = createRouter(handlers, routerDeps);
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {

@@ -31,6 +31,8 @@ export interface RouterDeps {
   /** Whether a URL is one our content scripts run on. */
   isSiteUrl: (url: string) => boolean;
   ready: Promise<unknown>;
+  /** What a message type waits for instead of `ready` (a handler that waits for the store itself). */
+  readyFor?: (type: MessageType) => Promise<unknown>;
   log?: (message: string, detail?: unknown) => void;
 }
 
@@ -77,7 +79,7 @@ export function createRouter(handlers: Handlers, deps: RouterDeps) {
       return fail('badRequest', `Malformed ${type} request`);
     }
     try {
-      await deps.ready;
+      await (deps.readyFor?.(type) ?? deps.ready);
       const handler = handlers[type] as (request: unknown, ctx: HandlerContext) => Promise<unknown>;
       const result = await handler(parsed.data, { sender, tabId: sender.tab?.id ?? null });
       return { ok: true, data: result };

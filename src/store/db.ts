@@ -1,5 +1,6 @@
 // The one Dexie database, shared by the background and the extension pages.
 import Dexie, { type Table } from 'dexie';
+import { cacheKnownIndexStore, createKnownIndexMaintainer, identityChangeTracker, type KnownIndexMaintainer } from './known-index';
 import type { Constituent, Gift, IdentityRecord, Interaction, MetaRecord, OutboxItem } from './model';
 
 export const DB_NAME = 'kindred';
@@ -38,9 +39,27 @@ export class KindredDB extends Dexie {
 }
 
 let instance: KindredDB | null = null;
+let maintainer: KnownIndexMaintainer | null = null;
 
-/** The singleton for this context. Tests make their own `new KindredDB(name)`. */
-export function db(): KindredDB {
-  instance ??= new KindredDB();
+/**
+ * The singleton for this context. Tests make their own `new KindredDB(name)`. Where Cache Storage
+ * exists (extension pages, the worker), every write to identities from this context also keeps the
+ * known-identity index (known-index.ts) following the store. `keepAlive` (the first call's) runs
+ * while it rebuilds the index.
+ */
+export function db(options: { keepAlive?: () => void } = {}): KindredDB {
+  if (instance) return instance;
+  instance = new KindredDB();
+  const store = cacheKnownIndexStore();
+  if (store) {
+    const keeper = createKnownIndexMaintainer({ db: instance, store, keepAlive: options.keepAlive });
+    instance.use(identityChangeTracker(() => keeper.changed()));
+    maintainer = keeper;
+  }
   return instance;
+}
+
+/** This context's keeper of the known-identity index, when it has one (after `db()`). */
+export function knownIndexMaintainer(): KnownIndexMaintainer | null {
+  return maintainer;
 }

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHandlers } from '../../src/background/handlers';
+import { createHandlers, type BackgroundDeps } from '../../src/background/handlers';
 import { createTabStateStore } from '../../src/background/tab-state';
 import { createCrmService } from '../../src/background/crm-service';
 import { PUBLIC_KEY } from '../../src/crm/connection';
@@ -19,7 +19,7 @@ let health: [string, readonly string[]][];
 let registered: readonly string[];
 const ctx = (tabId: number, url = 'https://x.com/') => ({ sender: { url }, tabId });
 
-function setup() {
+function setup(extra: Partial<BackgroundDeps> = {}) {
   const tabs = createTabStateStore({
     get: async (key) => session.get(key),
     set: async (key, value) => void session.set(key, structuredClone(value)),
@@ -46,6 +46,7 @@ function setup() {
       registered = hosts;
       return [...hosts];
     },
+    ...extra,
   });
 }
 
@@ -142,6 +143,74 @@ describe('background handlers', () => {
   it('answers batched lookups with the known keys only', async () => {
     const h = setup();
     expect(await h.lookupIdentities({ keys: ['x:nobody', 'x:adaokafor'] }, ctx(1))).toEqual({ known: ['x:adaokafor'] });
+  });
+
+  describe('while the store is still opening (issue 5: the known-identity index)', () => {
+    const opening = () => {
+      let open!: () => void;
+      const storeReady = new Promise<void>((resolve) => (open = resolve));
+      return { storeReady, open };
+    };
+
+    it("answers from the index without waiting for the store, and says nothing more when the store agrees", async () => {
+      const { storeReady, open } = opening();
+      const notified: number[] = [];
+      let asked: readonly string[] = [];
+      const h = setup({
+        storeReady,
+        knownBeforeOpen: async (keys) => ((asked = keys), keys.filter((key) => key === 'x:adaokafor')),
+        notifyTab: (tabId) => void notified.push(tabId),
+      });
+      // The store never opened yet: the reply cannot have come from it.
+      expect(await h.lookupIdentities({ keys: ['x:nobody', 'x:adaokafor'] }, ctx(7))).toEqual({ known: ['x:adaokafor'] });
+      expect(asked).toEqual(['x:nobody', 'x:adaokafor']);
+      open();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(notified).toEqual([]);
+    });
+
+    it('tells the tab to ask again when the store disagrees with what the index said (a stale index, a collision)', async () => {
+      for (const said of [['x:nobody', 'x:adaokafor'], []]) {
+        const { storeReady, open } = opening();
+        const notified: number[] = [];
+        const h = setup({ storeReady, knownBeforeOpen: async () => said, notifyTab: (tabId) => void notified.push(tabId) });
+        expect(await h.lookupIdentities({ keys: ['x:nobody', 'x:adaokafor'] }, ctx(8))).toEqual({ known: said });
+        expect(notified).toEqual([]);
+        open();
+        await expect.poll(() => notified).toEqual([8]);
+      }
+    });
+
+    it('answers a navigation at once (whether to badge), and records the tab once the store is open, in order', async () => {
+      const { storeReady, open } = opening();
+      let isOpen = false;
+      void storeReady.then(() => (isOpen = true));
+      const h = setup({
+        storeReady,
+        storeOpen: () => isOpen,
+        knownBeforeOpen: async (keys) => (isOpen ? null : keys.filter((key) => key === 'x:adaokafor')),
+      });
+      expect(await h.reportNavigation({ url: 'https://x.com/home', profile: null }, ctx(11))).toEqual({ known: false, recognize: true, badges: true });
+      expect(await h.reportNavigation({ url: 'https://x.com/adaokafor', profile: profile('adaokafor') }, ctx(11))).toEqual({ known: true, recognize: true, badges: true });
+      expect(await h.reportNavigation({ url: 'https://x.com/jordan', profile: profile('jordan') }, ctx(12))).toMatchObject({ known: false });
+      expect(badges.size).toBe(0); // nothing recorded before the store opens
+      open();
+      await expect.poll(() => badges.get(11)?.known).toBe(true); // the last navigation of tab 11 wins
+      await expect.poll(() => badges.get(12)?.known).toBe(false);
+      expect(await h.getTabProfile({ tabId: 11 }, ctx(0))).toMatchObject({ constituentId: 'local:1', profile: profile('adaokafor') });
+    });
+
+    it('waits for the store when there is no index to answer from', async () => {
+      const { storeReady, open } = opening();
+      const h = setup({ storeReady, knownBeforeOpen: async () => null });
+      let reply: unknown = null;
+      const pending = h.lookupIdentities({ keys: ['x:nobody', 'x:adaokafor'] }, ctx(9)).then((r) => (reply = r));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(reply).toBeNull();
+      open();
+      await pending;
+      expect(reply).toEqual({ known: ['x:adaokafor'] });
+    });
   });
 
   it('honours per-site switches: off, LinkedIn badges off by default, quiet mode', async () => {

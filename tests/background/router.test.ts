@@ -126,4 +126,18 @@ describe('router', () => {
     open();
     expect(await pending).toEqual({ ok: true, data: { known: ['x:jack'] } });
   });
+
+  it('lets a type wait for something else instead (the badge lookup, which waits for the store itself)', async () => {
+    let open!: () => void;
+    const ready = new Promise<void>((resolve) => (open = resolve));
+    const handlers = makeHandlers();
+    const route = createRouter(handlers, { ...deps, ready, readyFor: (type) => (type === 'lookupIdentities' ? Promise.resolve() : ready) });
+    expect(await route(envelope('lookupIdentities', { keys: ['x:jack'] }), contentSender)).toEqual({ ok: true, data: { known: ['x:jack'] } });
+    const other = route(envelope('reportNavigation', { url: 'https://x.com/a', profile: null }), contentSender);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(handlers.reportNavigation).not.toHaveBeenCalled();
+    open();
+    await other;
+    expect(handlers.reportNavigation).toHaveBeenCalled();
+  });
 });

@@ -1,0 +1,277 @@
+// The known-identity index: every linked profile's key as a 32-bit hash, sorted, in one binary
+// blob kept outside IndexedDB (Cache Storage). It answers the content script's "is this person
+// known?" while the big store is still opening: all of an origin's IndexedDB databases share one
+// backing store in Chromium, and after a browser restart a million-constituent one took 0.6–5.5 s
+// to open here (issue 5), while this blob (4 bytes a profile) reads in milliseconds.
+//
+// It is a hint, never the truth: a hash can collide (≈ 1 in 1,700 unknown keys at 2.5M profiles)
+// and it may be older than the store. So it is only used until the store is open, every answer it
+// gave is checked against the store then (the tab asks again when one was wrong), and it is not
+// used at all when a change since it was built is on record.
+import type { DBCore, DBCoreMutateRequest, Middleware } from 'dexie';
+import type { KindredDB } from './db';
+
+const MAGIC = 0x4b4b4931; // "KKI1"
+const HEADER_BYTES = 24; // magic u32, version u32, count u32, buildMs u32, builtFrom f64
+export const KNOWN_INDEX_VERSION = 1;
+/** Keys read per transaction while building: bounded memory at any store size. */
+const BUILD_CHUNK = 20_000;
+
+/** FNV-1a over the key's UTF-16 units, then murmur3's finaliser so near-equal keys spread out. */
+export function hashKey(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+export class KnownIndex {
+  /**
+   * @param hashes sorted ascending, no repeats
+   * @param builtFrom when the build started reading the store (ms): changes after it are not in it
+   * @param buildMs how long the build took (for the benchmark and the curious)
+   */
+  constructor(
+    readonly hashes: Uint32Array,
+    readonly builtFrom: number,
+    readonly buildMs = 0,
+  ) {}
+
+  get size(): number {
+    return this.hashes.length;
+  }
+
+  /** False: certainly not linked when the index was built. True: very probably linked. */
+  mayHave(key: string): boolean {
+    const h = hashKey(key);
+    const a = this.hashes;
+    let lo = 0;
+    let hi = a.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = a[mid]!;
+      if (v === h) return true;
+      if (v < h) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
+  /** Builds from keys in any order, with repeats. */
+  static fromHashes(unsorted: Uint32Array, builtFrom: number, buildMs = 0): KnownIndex {
+    const sorted = unsorted.slice().sort();
+    let n = 0;
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
+    return new KnownIndex(sorted.slice(0, n), builtFrom, buildMs);
+  }
+
+  static fromKeys(keys: Iterable<string>, builtFrom: number): KnownIndex {
+    return KnownIndex.fromHashes(Uint32Array.from(keys, hashKey), builtFrom);
+  }
+
+  encode(): ArrayBuffer {
+    const buffer = new ArrayBuffer(HEADER_BYTES + this.hashes.byteLength);
+    const view = new DataView(buffer);
+    view.setUint32(0, MAGIC, true);
+    view.setUint32(4, KNOWN_INDEX_VERSION, true);
+    view.setUint32(8, this.hashes.length, true);
+    view.setUint32(12, Math.min(Math.round(this.buildMs), 0xffffffff), true);
+    view.setFloat64(16, this.builtFrom, true);
+    new Uint32Array(buffer, HEADER_BYTES).set(this.hashes);
+    return buffer;
+  }
+
+  /** Null for anything that is not a whole index of this version (an older format, a torn write). */
+  static decode(buffer: ArrayBuffer): KnownIndex | null {
+    if (buffer.byteLength < HEADER_BYTES || (buffer.byteLength - HEADER_BYTES) % 4 !== 0) return null;
+    const view = new DataView(buffer);
+    const count = view.getUint32(8, true);
+    if (view.getUint32(0, true) !== MAGIC || view.getUint32(4, true) !== KNOWN_INDEX_VERSION) return null;
+    if (buffer.byteLength !== HEADER_BYTES + count * 4) return null;
+    const builtFrom = view.getFloat64(16, true);
+    if (!Number.isFinite(builtFrom)) return null;
+    return new KnownIndex(new Uint32Array(buffer, HEADER_BYTES, count), builtFrom, view.getUint32(12, true));
+  }
+}
+
+/**
+ * Reads every identity key, a chunk per transaction, so memory stays at the hashes (4 bytes each)
+ * plus one chunk of keys. Changes made while it reads are later than `builtFrom`, so they leave a
+ * mark newer than the index (see `KnownIndexStore`) and the next build takes them in. `onChunk`
+ * runs after each chunk (the worker keeps itself alive with it: IndexedDB work alone does not).
+ */
+export async function buildKnownIndex(
+  db: KindredDB,
+  options: { now?: () => number; chunk?: number; onChunk?: () => void } = {},
+): Promise<KnownIndex> {
+  const { now = Date.now, chunk = BUILD_CHUNK, onChunk } = options;
+  const builtFrom = now();
+  const started = performance.now();
+  let hashes = new Uint32Array(1024);
+  let n = 0;
+  let after: string | null = null;
+  for (;;) {
+    const collection = after === null ? db.identities.toCollection() : db.identities.where(':id').above(after);
+    const keys = (await collection.limit(chunk).primaryKeys()) as string[];
+    if (keys.length === 0) break;
+    if (n + keys.length > hashes.length) {
+      const grown = new Uint32Array(Math.max(hashes.length * 2, n + keys.length));
+      grown.set(hashes.subarray(0, n));
+      hashes = grown;
+    }
+    for (const key of keys) hashes[n++] = hashKey(key);
+    after = keys[keys.length - 1]!;
+    onChunk?.();
+    if (keys.length < chunk) break;
+  }
+  const sorted = KnownIndex.fromHashes(hashes.subarray(0, n), builtFrom);
+  return new KnownIndex(sorted.hashes, builtFrom, performance.now() - started);
+}
+
+/** Where the index and the mark of the last change live. */
+export interface KnownIndexStore {
+  /** The index, unless there is none, it is unreadable, or a change was marked after it was built. */
+  loadCurrent(): Promise<KnownIndex | null>;
+  save(index: KnownIndex): Promise<void>;
+  /** Records that identities changed at `at` (ms), which makes every index built before it stale. */
+  markChanged(at: number): Promise<void>;
+}
+
+// Cache Storage only takes http(s) request URLs as keys; these are names, never fetched.
+const INDEX_URL = 'https://kindred.invalid/known-index';
+const CHANGED_URL = 'https://kindred.invalid/known-index-changed';
+export const KNOWN_INDEX_CACHE = 'kindred-known-index';
+
+/** The index in Cache Storage, or null where the context has none (tests, some private windows). */
+export function cacheKnownIndexStore(storage: CacheStorage | undefined = globalThis.caches): KnownIndexStore | null {
+  if (!storage) return null;
+  const open = () => storage.open(KNOWN_INDEX_CACHE);
+  return {
+    async loadCurrent() {
+      const cache = await open();
+      const [indexResponse, changedResponse] = await Promise.all([cache.match(INDEX_URL), cache.match(CHANGED_URL)]);
+      if (!indexResponse) return null;
+      const index = KnownIndex.decode(await indexResponse.arrayBuffer());
+      const changedAt = changedResponse ? Number(await changedResponse.text()) : -Infinity;
+      // An unreadable mark counts as a change just now: better no index than a stale one.
+      if (!index || !(changedAt < index.builtFrom)) return null;
+      return index;
+    },
+    async save(index) {
+      const cache = await open();
+      await cache.put(INDEX_URL, new Response(index.encode(), { headers: { 'content-type': 'application/octet-stream' } }));
+    },
+    async markChanged(at) {
+      const cache = await open();
+      await cache.put(CHANGED_URL, new Response(String(at)));
+    },
+  };
+}
+
+/**
+ * A Dexie middleware that calls `onChange` whenever a write to `identities` is about to be made,
+ * wherever it comes from (import, sync, a link, clearing the cache): no write site can forget it.
+ */
+export function identityChangeTracker(onChange: () => void): Middleware<DBCore> {
+  return {
+    stack: 'dbcore',
+    name: 'known-index-tracker',
+    create(down: DBCore): DBCore {
+      return {
+        ...down,
+        table(name) {
+          const table = down.table(name);
+          if (name !== 'identities') return table;
+          return {
+            ...table,
+            mutate(request: DBCoreMutateRequest) {
+              onChange();
+              return table.mutate(request);
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
+export interface KnownIndexMaintainer {
+  /** A write to identities is being made in this context. */
+  changed(): void;
+  /** Builds and saves the index now (also what the debounce ends in). */
+  rebuild(): Promise<KnownIndex>;
+  /** Builds it after `delayMs` (or the quiet time) unless a change pushes it back. */
+  rebuildSoon(delayMs?: number): void;
+}
+
+/**
+ * Keeps the saved index following the store from one context: the first change after a build is
+ * marked at once (so a context that dies before rebuilding leaves the index unused, not wrong), and
+ * the rebuild waits until writes have stopped for `quietMs` (an import's batches keep pushing it
+ * back, so a long import builds once, at its end).
+ */
+export function createKnownIndexMaintainer(options: {
+  db: KindredDB;
+  store: KnownIndexStore;
+  quietMs?: number;
+  now?: () => number;
+  /** Called while a build runs (the worker's keep-alive). */
+  keepAlive?: () => void;
+  onError?: (error: unknown) => void;
+}): KnownIndexMaintainer {
+  const { db, store, quietMs = 2_000, now = Date.now, keepAlive, onError = (error) => console.warn('[kindred] known-identity index', error) } = options;
+  let marked = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let building: Promise<KnownIndex> | null = null;
+  let again = false;
+
+  const rebuild = async (): Promise<KnownIndex> => {
+    if (building) {
+      again = true;
+      return building;
+    }
+    building = (async () => {
+      marked = false;
+      const index = await buildKnownIndex(db, { now, onChunk: keepAlive });
+      await store.save(index);
+      return index;
+    })();
+    try {
+      return await building;
+    } finally {
+      building = null;
+      if (again) {
+        again = false;
+        schedule();
+      }
+    }
+  };
+
+  function schedule(delayMs = quietMs) {
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      rebuild().catch(onError);
+    }, delayMs);
+  }
+
+  return {
+    changed() {
+      if (!marked) {
+        marked = true;
+        store.markChanged(now()).catch(onError);
+      }
+      if (building) again = true;
+      schedule();
+    },
+    rebuild,
+    rebuildSoon: (delayMs) => schedule(delayMs),
+  };
+}
