@@ -213,7 +213,7 @@ export async function workerHeapAfterGc(context: BrowserContext, extensionId: st
 export async function workerEval(context: BrowserContext, extensionId: string, expression: string): Promise<unknown> {
   const cdp = await serviceWorkerCdp(context, extensionId);
   try {
-    return (await cdp.send<{ result: { value: unknown } }>('Runtime.evaluate', { expression, returnByValue: true })).result.value;
+    return (await cdp.send<{ result: { value: unknown } }>('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })).result.value;
   } finally {
     await cdp.detach();
   }

@@ -392,3 +392,21 @@ export async function tabProfileMessages(a: { tabId: number; count: number }): P
   }
   return { ms, known };
 }
+
+/** The known-identity index as saved in Cache Storage (src/store/known-index.ts's format): its header, and whether a change was marked after it. */
+export async function knownIndexState(): Promise<{ count: number; bytes: number; buildMs: number; builtFrom: number; changedAt: number | null; current: boolean } | null> {
+  const cache = await caches.open('kindred-known-index');
+  const [index, changed] = await Promise.all([cache.match('https://kindred.invalid/known-index'), cache.match('https://kindred.invalid/known-index-changed')]);
+  if (!index) return null;
+  const buffer = await index.arrayBuffer();
+  const view = new DataView(buffer);
+  const builtFrom = view.getFloat64(16, true);
+  const changedAt = changed ? Number(await changed.text()) : null;
+  return { count: view.getUint32(8, true), bytes: buffer.byteLength, buildMs: view.getUint32(12, true), builtFrom, changedAt, current: changedAt === null || changedAt < builtFrom };
+}
+
+/** Marks a change to identities now, as Kindred does before writing them (the bench's seed writes around Kindred). */
+export async function markKnownIndexChanged(): Promise<void> {
+  const cache = await caches.open('kindred-known-index');
+  await cache.put('https://kindred.invalid/known-index-changed', new Response(String(Date.now())));
+}

@@ -42,6 +42,8 @@ export interface CrmServiceDeps {
   storeChanged: () => void;
   /** Called now and then during a long sync: keeps an MV3 worker from being stopped as idle. */
   keepAlive?: () => void;
+  /** Holds back rebuilding the known-identity index while a sync writes (pages can be seconds apart); returns the release. */
+  holdKnownIndex?: () => () => void;
   lock?: LockFn;
   now?: () => number;
   newId?: () => string;
@@ -140,28 +142,37 @@ export function createCrmService(deps: CrmServiceDeps) {
   /** Pulls the CRM's changes into the cache (first sync or incremental), resumable page by page. */
   function sync(): Promise<SyncReport | null> {
     syncing ??= (async () => {
-      let report: SyncReport;
-      // A reset while this ran (a new field mapping, a reconnect) stops it: start over with the new settings.
-      for (let attempt = 0; ; attempt++) {
-        const connected = await crm();
-        if (!connected) return null;
-        report = await runSync({
-          db,
-          connector: connected.connector,
-          connectorId: connected.connection.crm,
-          now,
-          lock: deps.lock,
-          onProgress: () => deps.keepAlive?.(),
-        });
-        if (report.error?.code !== 'reset' || attempt >= 2) break;
+      const release = deps.holdKnownIndex?.();
+      try {
+        return await pullAll();
+      } finally {
+        release?.();
       }
-      if (report.constituents > 0 || report.deleted > 0) deps.storeChanged();
-      if (report.error) log(`sync stopped: ${report.error.message}`);
-      return report;
     })().finally(() => {
       syncing = null;
     });
     return syncing;
+  }
+
+  async function pullAll(): Promise<SyncReport | null> {
+    let report: SyncReport;
+    // A reset while this ran (a new field mapping, a reconnect) stops it: start over with the new settings.
+    for (let attempt = 0; ; attempt++) {
+      const connected = await crm();
+      if (!connected) return null;
+      report = await runSync({
+        db,
+        connector: connected.connector,
+        connectorId: connected.connection.crm,
+        now,
+        lock: deps.lock,
+        onProgress: () => deps.keepAlive?.(),
+      });
+      if (report.error?.code !== 'reset' || attempt >= 2) break;
+    }
+    if (report.constituents > 0 || report.deleted > 0) deps.storeChanged();
+    if (report.error) log(`sync stopped: ${report.error.message}`);
+    return report;
   }
 
   return {

@@ -4,6 +4,7 @@
 import { browser, ensureKeeper, extensionOrigin, oauthRedirectUri, openSidePanelForTab, registerContentScript, setTabBadge, webAuthFlow, type Runtime } from '../browser';
 import { parseSettings, type Settings } from '../settings';
 import { siteFor } from '../sites';
+import { readCheckpoint } from '../import/checkpoint';
 import { db, knownIndexMaintainer } from '../store/db';
 import { cacheKnownIndexStore, type KnownIndex } from '../store/known-index';
 import { webLock } from '../sync/lock';
@@ -49,9 +50,14 @@ let earlyIndex: Promise<KnownIndex | null> | null = (async () => {
 void ready.then(async () => {
   const loaded = await earlyIndex;
   earlyIndex = null;
+  if (loaded) return;
+  // An import writing right now rebuilds it itself when it ends (its batches are seconds apart at a
+  // million rows, so a build here would be stale at once); one that stopped a while ago will not.
+  const importing = await readCheckpoint(database);
+  if (importing && Date.now() - importing.updatedAt < 60_000) return;
   // Not straight away: the first lookups after a start come first.
-  if (!loaded) knownIndexMaintainer()?.rebuildSoon(10_000);
-});
+  knownIndexMaintainer()?.rebuildSoon(10_000);
+}).catch((error) => console.warn('[kindred] known-identity index check failed', error));
 const knownBeforeOpen = async (keys: readonly string[]): Promise<string[] | null> => {
   if (storeOpen || !earlyIndex) return null;
   const first = await Promise.race([ready.then(() => null), earlyIndex]);
@@ -99,6 +105,7 @@ const crm = createCrmService({
   storeChanged: () => void handlers.refreshBadges({}, { sender: {}, tabId: null }),
   // A long first sync is not cut off as idle either.
   keepAlive,
+  holdKnownIndex: () => knownIndexMaintainer()?.pause() ?? (() => undefined),
   lock: webLock,
   webAuthFlow,
   redirectUri: oauthRedirectUri,

@@ -193,6 +193,30 @@ describe('keeping the saved index following the store', () => {
     expect(store.saved[1]!.builtFrom).toBeGreaterThan(store.marks[0]!);
   });
 
+  it('rebuilds nothing while a bulk writer has it paused, however long its batches take, and once after', async () => {
+    const db = freshDb();
+    const store = recording();
+    const maintainer = createKnownIndexMaintainer({ db, store, quietMs: 100 });
+    db.use(identityChangeTracker(() => maintainer.changed()));
+    const resume = maintainer.pause();
+    const resumeToo = maintainer.pause(); // a sync during an import
+    for (const handle of ['a', 'b', 'c']) {
+      await db.identities.put(identity(handle));
+      await sleep(250); // batches further apart than the quiet time
+    }
+    expect(store.marks.length).toBe(1); // still marked: a stale index is never used
+    expect(store.saved).toEqual([]);
+    resume();
+    resume(); // twice is once
+    await sleep(250);
+    expect(store.saved).toEqual([]);
+    resumeToo();
+    await vi.waitFor(() => expect(store.saved.length).toBe(1), { timeout: 2_000 });
+    expect(['x:a', 'x:b', 'x:c'].every((key) => store.saved[0]!.mayHave(key))).toBe(true);
+    await sleep(300);
+    expect(store.saved.length).toBe(1);
+  });
+
   it('rebuilds on request after a delay, for an index found missing or stale', async () => {
     const db = freshDb();
     await db.identities.put(identity('a'));

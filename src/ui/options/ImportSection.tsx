@@ -3,7 +3,7 @@ import { send } from '../../browser';
 import { clearCheckpoint, isSameFile, readCheckpoint, type ImportCheckpoint } from '../../import/checkpoint';
 import { autoMap, CSV_FIELDS, type CsvField } from '../../import/columns';
 import { importCsv, readCsvHeaders, type ImportReport } from '../../import/import-csv';
-import { db } from '../../store/db';
+import { db, knownIndexMaintainer } from '../../store/db';
 import { useLiveQuery } from '../hooks';
 
 type Step =
@@ -48,6 +48,8 @@ export function ImportSection() {
     const controller = new AbortController();
     stopper.current = controller;
     setStopping(false);
+    // Batches can be seconds apart at a million rows: the known-identity index is rebuilt once, after.
+    const resumeIndex = knownIndexMaintainer()?.pause();
     try {
       const report = await importCsv(db(), file, {
         fileName: file.name,
@@ -67,6 +69,7 @@ export function ImportSection() {
       void send('refreshBadges', {});
     } finally {
       stopper.current = null;
+      resumeIndex?.();
     }
   }
 
