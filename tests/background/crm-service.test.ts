@@ -92,6 +92,41 @@ describe('connect', () => {
   });
 });
 
+describe('the known-identity index during a sync', () => {
+  it('is held for the whole sync (its pages can be seconds apart) and released after, even when the sync fails', async () => {
+    const events: string[] = [];
+    const tracked = createCrmService({
+      db,
+      userName: async () => 'Sam',
+      alarms: { at: () => undefined, every: () => undefined, clear: () => undefined },
+      storeChanged: () => undefined,
+      lock: memoryLock(),
+      now: () => clock,
+      log: () => undefined,
+      holdKnownIndex: () => {
+        events.push('hold');
+        return () => void events.push(`release with ${identitiesSeen()} profiles`);
+      },
+    });
+    let seen = 0;
+    const identitiesSeen = () => seen;
+    await tracked.connect({ crm: 'civicrm', baseUrl: double.baseUrl, apiKey: double.users.admin.apiKey });
+    seen = await db.identities.count();
+    await tracked.sync();
+    seen = await db.identities.count();
+    expect(seen).toBeGreaterThan(0);
+    // connect() starts a sync of its own; each sync holds once and releases once, after its writes.
+    expect(events.filter((e) => e === 'hold').length).toBe(events.filter((e) => e.startsWith('release')).length);
+    expect(events.at(-1)).toMatch(/^release/);
+    events.length = 0;
+    double.fault({ status: 500 }, 50);
+    const report = await tracked.sync();
+    double.clearFaults();
+    expect(report?.error).toBeTruthy();
+    expect(events).toEqual(['hold', expect.stringMatching(/^release/)]);
+  });
+});
+
 describe('logging', () => {
   it('sends a CiviCRM constituent’s interaction to CiviCRM and marks it synced', async () => {
     await connect();
