@@ -36,34 +36,38 @@ const ready = Promise.all([database.open(), hostsReady]).then(() => {
   storeOpen = true;
 });
 
-// The known-identity index (store/known-index.ts) is read beside the store: when the store is slow
-// to open (after a browser restart, a million-row one took seconds), badges are answered from it.
-// Once the store is open it is dropped, and rebuilt in the background if it was missing or stale.
-let earlyIndex: Promise<KnownIndex | null> | null = (async () => {
-  try {
-    return (await cacheKnownIndexStore()?.loadCurrent()) ?? null;
-  } catch (error) {
-    console.warn('[kindred] known-identity index unreadable', error);
-    return null;
-  }
-})();
-void ready.then(async () => {
-  const loaded = await earlyIndex;
-  earlyIndex = null;
-  if (loaded) return;
-  // An import writing right now rebuilds it itself when it ends (its batches are seconds apart at a
-  // million rows, so a build here would be stale at once); one that stopped a while ago will not.
-  const importing = await readCheckpoint(database);
-  if (importing && Date.now() - importing.updatedAt < 60_000) return;
-  // Not straight away: the first lookups after a start come first.
-  knownIndexMaintainer()?.rebuildSoon(10_000);
-}).catch((error) => console.warn('[kindred] known-identity index check failed', error));
+// The known-identity index (store/known-index.ts): when a page asks before the store is open (after
+// a browser restart, a million-row store took seconds to open), it is read and answers instead of
+// the store. Not read otherwise: with the keeper holding the store open, the store wins anyway.
+const indexStore = cacheKnownIndexStore();
+let indexLoad: Promise<KnownIndex | null> | null = null;
+const loadIndex = () =>
+  (indexLoad ??= (async () => {
+    try {
+      return (await indexStore?.loadCurrent()) ?? null;
+    } catch (error) {
+      console.warn('[kindred] known-identity index unreadable', error);
+      return null;
+    }
+  })());
 const knownBeforeOpen = async (keys: readonly string[]): Promise<string[] | null> => {
-  if (storeOpen || !earlyIndex) return null;
-  const first = await Promise.race([ready.then(() => null), earlyIndex]);
+  if (storeOpen) return null;
+  const first = await Promise.race([ready.then(() => null), loadIndex()]);
   if (!first || storeOpen) return null;
   return keys.filter((key) => first.mayHave(key));
 };
+void ready
+  .then(async () => {
+    indexLoad = null; // the store answers from now on: let the index go
+    if (!indexStore || (await indexStore.isCurrent())) return;
+    // An import writing right now rebuilds it itself when it ends (its batches are seconds apart at
+    // a million rows, so a build here would be stale at once); one that stopped a while ago will not.
+    const importing = await readCheckpoint(database);
+    if (importing && Date.now() - importing.updatedAt < 60_000) return;
+    // Not straight away: the first lookups after a start come first.
+    knownIndexMaintainer()?.rebuildSoon(10_000);
+  })
+  .catch((error) => console.warn('[kindred] known-identity index check failed', error));
 
 const platformOf = (url: string) => {
   const site = siteFor(url);

@@ -88,16 +88,21 @@ export class KnownIndex {
     return buffer;
   }
 
-  /** Null for anything that is not a whole index of this version (an older format, a torn write). */
-  static decode(buffer: ArrayBuffer): KnownIndex | null {
-    if (buffer.byteLength < HEADER_BYTES || (buffer.byteLength - HEADER_BYTES) % 4 !== 0) return null;
-    const view = new DataView(buffer);
-    const count = view.getUint32(8, true);
+  /** The header alone (the first 24 bytes suffice), or null when it is not one of this version. */
+  static decodeHeader(bytes: ArrayBuffer | Uint8Array): { count: number; builtFrom: number; buildMs: number } | null {
+    const view = bytes instanceof Uint8Array ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new DataView(bytes);
+    if (view.byteLength < HEADER_BYTES) return null;
     if (view.getUint32(0, true) !== MAGIC || view.getUint32(4, true) !== KNOWN_INDEX_VERSION) return null;
-    if (buffer.byteLength !== HEADER_BYTES + count * 4) return null;
     const builtFrom = view.getFloat64(16, true);
     if (!Number.isFinite(builtFrom)) return null;
-    return new KnownIndex(new Uint32Array(buffer, HEADER_BYTES, count), builtFrom, view.getUint32(12, true));
+    return { count: view.getUint32(8, true), builtFrom, buildMs: view.getUint32(12, true) };
+  }
+
+  /** Null for anything that is not a whole index of this version (an older format, a torn write). */
+  static decode(buffer: ArrayBuffer): KnownIndex | null {
+    const header = KnownIndex.decodeHeader(buffer);
+    if (!header || buffer.byteLength !== HEADER_BYTES + header.count * 4) return null;
+    return new KnownIndex(new Uint32Array(buffer, HEADER_BYTES, header.count), header.builtFrom, header.buildMs);
   }
 }
 
@@ -139,6 +144,8 @@ export async function buildKnownIndex(
 export interface KnownIndexStore {
   /** The index, unless there is none, it is unreadable, or a change was marked after it was built. */
   loadCurrent(): Promise<KnownIndex | null>;
+  /** Whether there is an index with no change marked after it, reading its header only (10 MB at 1M). */
+  isCurrent(): Promise<boolean>;
   save(index: KnownIndex): Promise<void>;
   /** Records that identities changed at `at` (ms), which makes every index built before it stale. */
   markChanged(at: number): Promise<void>;
@@ -149,6 +156,34 @@ const INDEX_URL = 'https://kindred.invalid/known-index';
 const CHANGED_URL = 'https://kindred.invalid/known-index-changed';
 export const KNOWN_INDEX_CACHE = 'kindred-known-index';
 
+/** When identities last changed, as marked; -Infinity for never. An unreadable mark counts as now: better no index than a stale one. */
+async function lastChange(cache: Cache): Promise<number> {
+  const response = await cache.match(CHANGED_URL);
+  if (!response) return -Infinity;
+  const at = Number(await response.text());
+  return Number.isFinite(at) ? at : Date.now();
+}
+
+/** The first `n` bytes of a body (or fewer, if it is shorter), without reading the rest. */
+async function leadingBytes(response: Response, n: number): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array(await response.arrayBuffer()).subarray(0, n);
+  const reader = response.body.getReader();
+  const out = new Uint8Array(n);
+  let filled = 0;
+  try {
+    while (filled < n) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const take = value.subarray(0, n - filled);
+      out.set(take, filled);
+      filled += take.length;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return out.subarray(0, filled);
+}
+
 /** The index in Cache Storage, or null where the context has none (tests, some private windows). */
 export function cacheKnownIndexStore(storage: CacheStorage | undefined = globalThis.caches): KnownIndexStore | null {
   if (!storage) return null;
@@ -156,13 +191,17 @@ export function cacheKnownIndexStore(storage: CacheStorage | undefined = globalT
   return {
     async loadCurrent() {
       const cache = await open();
-      const [indexResponse, changedResponse] = await Promise.all([cache.match(INDEX_URL), cache.match(CHANGED_URL)]);
+      const [indexResponse, changedAt] = await Promise.all([cache.match(INDEX_URL), lastChange(cache)]);
       if (!indexResponse) return null;
       const index = KnownIndex.decode(await indexResponse.arrayBuffer());
-      const changedAt = changedResponse ? Number(await changedResponse.text()) : -Infinity;
-      // An unreadable mark counts as a change just now: better no index than a stale one.
-      if (!index || !(changedAt < index.builtFrom)) return null;
-      return index;
+      return index && changedAt < index.builtFrom ? index : null;
+    },
+    async isCurrent() {
+      const cache = await open();
+      const [indexResponse, changedAt] = await Promise.all([cache.match(INDEX_URL), lastChange(cache)]);
+      if (!indexResponse) return false;
+      const header = KnownIndex.decodeHeader(await leadingBytes(indexResponse, HEADER_BYTES));
+      return header !== null && changedAt < header.builtFrom;
     },
     async save(index) {
       const cache = await open();

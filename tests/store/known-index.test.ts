@@ -98,23 +98,68 @@ describe('known-identity index', () => {
   it('is used only when no change was marked after its build started', async () => {
     const caches = memoryCaches();
     const store = cacheKnownIndexStore(caches)!;
-    expect(await store.loadCurrent()).toBeNull(); // none yet
+    const both = async () => [(await store.loadCurrent())?.size ?? null, await store.isCurrent()];
+    expect(await both()).toEqual([null, false]); // none yet
     await store.save(KnownIndex.fromKeys(['x:a'], 100));
     expect((await store.loadCurrent())?.mayHave('x:a')).toBe(true);
+    expect(await both()).toEqual([1, true]);
     await store.markChanged(99);
-    expect(await store.loadCurrent()).not.toBeNull();
+    expect(await both()).toEqual([1, true]);
     await store.markChanged(100); // the same millisecond: may not be in it
-    expect(await store.loadCurrent()).toBeNull();
+    expect(await both()).toEqual([null, false]);
     await store.markChanged(150);
-    expect(await store.loadCurrent()).toBeNull();
+    expect(await both()).toEqual([null, false]);
     await store.save(KnownIndex.fromKeys(['x:a', 'x:b'], 200));
-    expect((await store.loadCurrent())?.size).toBe(2);
-    // A damaged blob is no index.
+    expect(await both()).toEqual([2, true]);
+    // A damaged blob is no index; a damaged header is not current either.
     const bodies = caches.entries.get('kindred-known-index')!;
     const [indexUrl] = [...bodies.keys()].filter((url) => !url.endsWith('-changed'));
-    bodies.set(indexUrl!, bodies.get(indexUrl!)!.slice(0, 30));
+    const whole = bodies.get(indexUrl!)!;
+    bodies.set(indexUrl!, whole.slice(0, 30));
     expect(await store.loadCurrent()).toBeNull();
+    bodies.set(indexUrl!, whole.slice(0, 10));
+    expect(await store.isCurrent()).toBe(false);
+    // An unreadable mark counts as a change just now.
+    bodies.set(indexUrl!, whole);
+    bodies.set([...bodies.keys()].find((url) => url.endsWith('-changed'))!, new TextEncoder().encode('garbage'));
+    expect(await both()).toEqual([null, false]);
     expect(cacheKnownIndexStore(undefined)).toBeNull();
+  });
+
+  it('reads only the header of a large index to tell whether it is current', async () => {
+    const caches = memoryCaches();
+    const store = cacheKnownIndexStore(caches)!;
+    await store.save(KnownIndex.fromKeys(Array.from({ length: 300_000 }, (_, i) => `x:p${i}`), 100));
+    let pulled = 0;
+    const original = caches.open.bind(caches);
+    // Count what is read from the body: a stream that hands out 64 KB at a time.
+    caches.open = async (name: string) => {
+      const cache = await original(name);
+      return {
+        ...cache,
+        match: async (request: RequestInfo | URL) => {
+          const response = await cache.match(request);
+          if (!response || !String(request).endsWith('/known-index')) return response;
+          const bytes = new Uint8Array(await response.arrayBuffer());
+          let at = 0;
+          const body = new ReadableStream<Uint8Array>({
+            pull(controller) {
+              if (at >= bytes.length) return controller.close();
+              const chunk = bytes.subarray(at, at + 65_536);
+              at += chunk.length;
+              pulled += chunk.length;
+              controller.enqueue(chunk);
+            },
+          });
+          return new Response(body);
+        },
+      } as Cache;
+    };
+    expect(await store.isCurrent()).toBe(true);
+    expect(pulled).toBeLessThanOrEqual(65_536 * 2); // not the 1.2 MB
+    pulled = 0;
+    expect((await store.loadCurrent())?.size).toBeGreaterThan(299_000);
+    expect(pulled).toBeGreaterThan(1_000_000);
   });
 
   it('hears every kind of write to identities, and only those', async () => {
@@ -144,6 +189,7 @@ describe('keeping the saved index following the store', () => {
       saved,
       marks,
       loadCurrent: async () => saved.at(-1) ?? null,
+      isCurrent: async () => saved.length > 0,
       save: async (index) => void saved.push(index),
       markChanged: async (at) => void marks.push(at),
     };
