@@ -215,8 +215,9 @@ export function cacheKnownIndexStore(storage: CacheStorage | undefined = globalT
 }
 
 /**
- * A Dexie middleware that calls `onChange` whenever a write to `identities` is about to be made,
- * wherever it comes from (import, sync, a link, clearing the cache): no write site can forget it.
+ * A Dexie middleware that calls `onChange` whenever a write to `identities` is made and again when
+ * it commits, wherever it comes from (import, sync, a link, clearing the cache): no write site can
+ * forget it.
  */
 export function identityChangeTracker(onChange: () => void): Middleware<DBCore> {
   return {
@@ -231,7 +232,11 @@ export function identityChangeTracker(onChange: () => void): Middleware<DBCore> 
           return {
             ...table,
             mutate(request: DBCoreMutateRequest) {
+              // Once as the write is made, and again once it is committed: an index built by
+              // another context in between read the store without it, and must not look current.
               onChange();
+              const tx = request.trans as unknown as Partial<IDBTransaction>;
+              tx.addEventListener?.('complete', onChange, { once: true });
               return table.mutate(request);
             },
           };
@@ -256,27 +261,41 @@ export interface KnownIndexMaintainer {
 }
 
 /**
- * Keeps the saved index following the store from one context: the first change after a build is
- * marked at once (so a context that dies before rebuilding leaves the index unused, not wrong), and
- * the rebuild waits until writes have stopped for `quietMs` (an import's batches keep pushing it
- * back, so a long import builds once, at its end).
+ * Keeps the saved index following the store from one context. Changes are marked as they happen,
+ * at most once a `markEveryMs` and never later than that after one (an index another context builds
+ * meanwhile must not look current: a worker can wake in the middle of an import), so a context that
+ * dies before rebuilding leaves the index unused, not wrong. The rebuild waits until writes have
+ * stopped for `quietMs`.
  */
 export function createKnownIndexMaintainer(options: {
   db: KindredDB;
   store: KnownIndexStore;
   quietMs?: number;
+  markEveryMs?: number;
   now?: () => number;
   /** Called while a build runs (the worker's keep-alive). */
   keepAlive?: () => void;
   onError?: (error: unknown) => void;
 }): KnownIndexMaintainer {
-  const { db, store, quietMs = 2_000, now = Date.now, keepAlive, onError = (error) => console.warn('[kindred] known-identity index', error) } = options;
-  let marked = false;
+  const {
+    db, store, quietMs = 2_000, markEveryMs = 1_000, now = Date.now, keepAlive,
+    onError = (error) => console.warn('[kindred] known-identity index', error),
+  } = options;
+  let lastMark = -Infinity;
+  let marking: Promise<void> = Promise.resolve();
+  let markTimer: ReturnType<typeof setTimeout> | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let building: Promise<KnownIndex> | null = null;
   let again = false;
   let pauses = 0;
   let pending = false;
+
+  const mark = () => {
+    if (markTimer !== null) clearTimeout(markTimer);
+    markTimer = null;
+    lastMark = now();
+    marking = store.markChanged(lastMark).catch(onError);
+  };
 
   const rebuild = async (): Promise<KnownIndex> => {
     if (building) {
@@ -284,7 +303,10 @@ export function createKnownIndexMaintainer(options: {
       return building;
     }
     building = (async () => {
-      marked = false;
+      // A change not marked yet is marked first, and the build starts strictly after every mark.
+      if (markTimer !== null) mark();
+      await marking;
+      while (now() <= lastMark) await new Promise((resolve) => setTimeout(resolve, 1));
       const index = await buildKnownIndex(db, { now, onChunk: keepAlive });
       await store.save(index);
       return index;
@@ -315,10 +337,9 @@ export function createKnownIndexMaintainer(options: {
 
   return {
     changed() {
-      if (!marked) {
-        marked = true;
-        store.markChanged(now()).catch(onError);
-      }
+      const since = now() - lastMark;
+      if (since >= markEveryMs) mark();
+      else markTimer ??= setTimeout(mark, markEveryMs - since);
       if (building) again = true;
       schedule();
     },
