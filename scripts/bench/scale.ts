@@ -375,11 +375,13 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
     // user who keeps the page open that long gets it from there (else the worker builds it later).
     const indexWaitFrom = Date.now();
     let indexBuiltBy: 'options page' | 'worker' = 'options page';
+    let indexCurrentAfter = NaN;
     if (complete) {
       while (!(await run(options_, inPage.knownIndexState, undefined))?.current) {
         if (Date.now() - indexWaitFrom > 10 * 60_000) throw new Error('the options page did not build the known-identity index');
         await sleep(250);
       }
+      indexCurrentAfter = (Date.now() - indexWaitFrom) / 1000;
     }
     await pageCdp.detach();
     await options_.close();
@@ -414,7 +416,6 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
     // starts. The seed wrote around Kindred: its change is marked here as Kindred would have.
     if (seededRows) await run(blank, inPage.markKnownIndexChanged, undefined);
     let indexState = await run(blank, inPage.knownIndexState, undefined);
-    let indexCurrentAfter = (Date.now() - indexWaitFrom) / 1000;
     if (!indexState?.current) {
       indexBuiltBy = 'worker';
       const wokeAt = Date.now();
