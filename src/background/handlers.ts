@@ -31,8 +31,8 @@ export interface BackgroundDeps {
   /** Tells a tab's content script that the store changed, so its page badges ask again. */
   notifyTab?: (tabId: number) => void;
   /**
-   * Set where `lookupIdentities` is routed without waiting for the store (see index.ts): resolves
-   * when the store is open.
+   * Set where the page's messages (`lookupIdentities`, `reportNavigation`) are routed without
+   * waiting for the store (see index.ts): resolves when the store is open.
    */
   storeReady?: Promise<unknown>;
   /**
@@ -170,7 +170,6 @@ export function createHandlers(deps: BackgroundDeps): Handlers {
         void afterOpen(tabId, () => recordNavigation(tabId, state));
         return { known: (early?.length ?? 0) > 0, recognize: true, badges };
       }
-      await deps.storeReady;
       return { known: await afterOpen(tabId, () => recordNavigation(tabId, state)), recognize: true, badges };
     },
 
