@@ -65,11 +65,11 @@ export class KnownIndex {
   }
 
   /** Builds from hashes in any order, with repeats; sorts `hashes` in place (no copy: at 1M it is 10 MB). */
-  static fromHashes(hashes: Uint32Array, builtFrom: number, buildMs = 0): KnownIndex {
+  static fromHashes(hashes: Uint32Array, builtFrom: number): KnownIndex {
     const sorted = hashes.sort();
     let n = 0;
     for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
-    return new KnownIndex(sorted.subarray(0, n), builtFrom, buildMs);
+    return new KnownIndex(sorted.subarray(0, n), builtFrom);
   }
 
   static fromKeys(keys: Iterable<string>, builtFrom: number): KnownIndex {
@@ -136,8 +136,8 @@ export async function buildKnownIndex(
     onChunk?.();
     if (keys.length < chunk) break;
   }
-  const index = KnownIndex.fromHashes(hashes.subarray(0, n), builtFrom);
-  return new KnownIndex(index.hashes, builtFrom, performance.now() - started);
+  const { hashes: sorted } = KnownIndex.fromHashes(hashes.subarray(0, n), builtFrom);
+  return new KnownIndex(sorted, builtFrom, performance.now() - started);
 }
 
 /** Where the index and the mark of the last change live. */
