@@ -6,6 +6,8 @@ import type { IdentityRecord } from '../../src/store/model';
 
 
 const lines = (...rows: string[]) => rows.join('\n') + '\n';
+/** Both ways a batch learns what the store holds; every test of what gets written runs with each. */
+const PROBES = ['add', 'read'] as const;
 
 describe('importCsv: the bad-input file', () => {
   const FIVE_MB = 5 * 1024 * 1024;
@@ -213,13 +215,13 @@ describe('importCsv: columns and structure', () => {
   });
 });
 
-describe('importCsv: duplicates across batches', () => {
+describe.each(PROBES)('importCsv: duplicates across batches (probe: %s)', (probe) => {
   test('a row repeating one of an earlier batch is found in the store, reported with its first line, in line order', async () => {
     const db = freshDb();
     const csv = lines(
       'id,name,email', '1,Ada,', '2,Bob,', '1,Ada again,', ',,x@example.org', ',Cy,cy@example.org', ',,y@example.org', ',Cy,cy@example.org',
     );
-    const report = await importCsv(db, csv, { fileName: 'f.csv', chunkRows: 2, maxReported: 3 });
+    const report = await importCsv(db, csv, { probe, fileName: 'f.csv', chunkRows: 2, maxReported: 3 });
     expect(report.imported).toBe(3);
     expect(report.rejectedCount).toBe(4); // lines 4, 5, 7 and 8 (Cy again, in the next batch)
     // The first three by line, though line 4's duplicate is only found when its batch is written.
@@ -235,7 +237,7 @@ describe('importCsv: duplicates across batches', () => {
     const db = freshDb();
     const csv = lines('id,name', '1,Ada', '2,Bob');
     const runs = [];
-    for (let i = 0; i < 3; i++) runs.push(await importCsv(db, csv, { fileName: 'f.csv', chunkRows: 1 }));
+    for (let i = 0; i < 3; i++) runs.push(await importCsv(db, csv, { probe, fileName: 'f.csv', chunkRows: 1 }));
     expect(runs.map((r) => [r.imported, r.rejectedCount])).toEqual([[2, 0], [2, 0], [2, 0]]);
   });
 });
@@ -284,9 +286,9 @@ describe('importCsv: writes', () => {
     expect(spy.mock.calls.every((call) => call[0] === 'rw')).toBe(true);
   });
 
-  test('re-importing replaces the constituent and its imported identities, keeping user and CRM links', async () => {
+  test.each(PROBES)('re-importing replaces the constituent and its imported identities, keeping user and CRM links (probe: %s)', async (probe) => {
     const db = freshDb();
-    await importCsv(db, lines('id,name,twitter,github,tags', '1,Ada,@ada;@ada_old,ada,a'), { fileName: 'v1.csv' });
+    await importCsv(db, lines('id,name,twitter,github,tags', '1,Ada,@ada;@ada_old,ada,a'), { probe, fileName: 'v1.csv' });
     const created = (await db.constituents.get('local:1'))!.createdAt;
     const userLink: IdentityRecord = {
       key: 'instagram:ada', platform: 'instagram', handle: 'ada', constituentId: 'local:1', provenance: 'user-linked',
@@ -296,7 +298,7 @@ describe('importCsv: writes', () => {
     await db.identities.update('github:ada', { provenance: 'crm' });
     await new Promise((r) => setTimeout(r, 5));
 
-    const report = await importCsv(db, lines('id,name,twitter,instagram,tags', '1,Ada L,@ada,@ada,b'), { fileName: 'v2.csv' });
+    const report = await importCsv(db, lines('id,name,twitter,instagram,tags', '1,Ada L,@ada,@ada,b'), { probe, fileName: 'v2.csv' });
     expect(report).toMatchObject({ imported: 1, warnings: [] });
     expect(await db.constituents.count()).toBe(1);
     const ada = (await db.constituents.get('local:1'))!;
@@ -311,18 +313,18 @@ describe('importCsv: writes', () => {
     ]);
   });
 
-  test('an identity owned by another constituent: user/CRM links win, this file’s first row wins, older imports move', async () => {
+  test.each(PROBES)('an identity owned by another constituent: user/CRM links win, this file’s first row wins, older imports move (probe: %s)', async (probe) => {
     const db = freshDb();
     await db.identities.bulkPut([
       { key: 'x:taken', platform: 'x', handle: 'taken', constituentId: 'civicrm:5', provenance: 'crm', linkedBy: null,
         linkedAt: '2020-01-01T00:00:00.000Z', confirmed: true, sourceUrl: null },
     ]);
-    await importCsv(db, lines('id,name,twitter', '9,Old Owner,@moving'), { fileName: 'old.csv' });
+    await importCsv(db, lines('id,name,twitter', '9,Old Owner,@moving'), { probe, fileName: 'old.csv' });
 
     const report = await importCsv(
       db,
       lines('id,name,twitter', '1,Ada,@taken', '2,Bob,@shared', '3,Cat,@shared', '4,Dan,@moving', '9,Old Owner,'),
-      { fileName: 'new.csv', chunkRows: 1 },
+      { probe, fileName: 'new.csv', chunkRows: 1 },
     );
     expect(report.imported).toBe(5);
     expect(report.warnings).toEqual([
@@ -335,9 +337,9 @@ describe('importCsv: writes', () => {
     expect(await db.identities.get('x:moving')).toMatchObject({ constituentId: 'local:4', linkedBy: 'new.csv' });
   });
 
-  test('within one batch the first row of the file wins too', async () => {
+  test.each(PROBES)('within one batch the first row of the file wins too (probe: %s)', async (probe) => {
     const db = freshDb();
-    const report = await importCsv(db, lines('id,name,twitter', '1,Ada,@same', '2,Bob,twitter.com/SAME'), { fileName: 'f.csv' });
+    const report = await importCsv(db, lines('id,name,twitter', '1,Ada,@same', '2,Bob,twitter.com/SAME'), { probe, fileName: 'f.csv' });
     expect(report.warnings).toEqual([{ line: 3, message: 'x:same is also on line 2 of this file; kept there' }]);
     expect(await db.identities.get('x:same')).toMatchObject({ constituentId: 'local:1' });
   });
@@ -377,7 +379,103 @@ describe('importCsv: writes', () => {
   });
 });
 
-describe('importCsv: resuming an interrupted run', () => {
+describe('importCsv: how a batch learns what the store holds', () => {
+  /** Requests each table receives, by kind, counted below Dexie (one per record for bulk calls). */
+  function countRequests(db: ReturnType<typeof freshDb>) {
+    const counts: Record<string, number> = {};
+    const bump = (what: string, n: number) => (counts[what] = (counts[what] ?? 0) + n);
+    db.use({
+      stack: 'dbcore',
+      name: 'count-requests',
+      create: (down) => ({
+        ...down,
+        table(name) {
+          const table = down.table(name);
+          return {
+            ...table,
+            get: (req) => (bump(`${name}.get`, 1), table.get(req)),
+            getMany: (req) => (bump(`${name}.get`, req.keys.length), table.getMany(req)),
+            mutate: (req) => (bump(`${name}.${req.type}`, 'values' in req ? req.values.length : 1), table.mutate(req)),
+          };
+        },
+      }),
+    });
+    return counts;
+  }
+
+  test('a first import only adds: no record is read before it is written', async () => {
+    const db = freshDb();
+    const counts = countRequests(db);
+    const csv = lines('id,name,twitter,facebook', ...Array.from({ length: 9 }, (_, i) => `${i},P${i},@p${i},p${i}.fb`));
+    const report = await importCsv(db, csv, { fileName: 'f.csv', chunkRows: 3 });
+    expect(report.imported).toBe(9);
+    expect(counts).toEqual({ 'constituents.add': 9, 'identities.add': 18 });
+  });
+
+  test('importing the same file again switches to reading first after one batch finds its rows there', async () => {
+    const db = freshDb();
+    const csv = lines('id,name,twitter', ...Array.from({ length: 9 }, (_, i) => `${i},P${i},@p${i}`));
+    const counts = countRequests(db); // before the database opens: Dexie builds its stack then
+    await importCsv(db, csv, { fileName: 'f.csv', chunkRows: 3 });
+    for (const what of Object.keys(counts)) delete counts[what];
+    const report = await importCsv(db, csv, { fileName: 'f.csv', chunkRows: 3 });
+    expect(report).toMatchObject({ imported: 9, rejectedCount: 0, warningCount: 0 });
+    // Batch 1 adds (all refused) and reads what refused; batches 2 and 3 read, then put.
+    expect(counts['constituents.add']).toBe(3);
+    expect(counts['constituents.get']).toBe(9);
+    expect(counts['constituents.put']).toBe(9);
+    expect(counts['identities.add']).toBe(3);
+  });
+
+  /** A small seeded generator, so a failure names a case that can be run again. */
+  const random = (seed: number) => () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+
+  test.each([1, 2, 3, 4, 5, 6, 7, 8])('adding first and reading first leave the same store and report (case %i)', async (seed) => {
+    const next = random(seed);
+    const pick = <T,>(items: T[]) => items[Math.floor(next() * items.length)]!;
+    const handles = Array.from({ length: 12 }, (_, i) => `h${i}`);
+    // What the store already holds: links of every provenance, and an earlier import's rows.
+    const links: IdentityRecord[] = handles.slice(0, 4).map((handle) => {
+      const provenance = pick(['crm', 'user-linked', 'imported'] as const);
+      return {
+        key: `x:${handle}`, platform: 'x', handle, constituentId: pick(['civicrm:1', 'local:2', 'local:5']), provenance,
+        linkedBy: provenance === 'crm' ? null : 'old.csv', linkedAt: '2020-01-01T00:00:00.000Z', confirmed: true, sourceUrl: null,
+      };
+    });
+    const before = async (db: ReturnType<typeof freshDb>) => {
+      await db.identities.bulkPut(links);
+      await importCsv(db, lines('id,name,twitter', '2,Two,@h5', '5,Five,@h6;@h7'), { fileName: 'old.csv' });
+    };
+    const rows = Array.from({ length: 14 }, () => {
+      const id = Math.floor(next() * 9);
+      const twitter = Array.from({ length: Math.floor(next() * 3) }, () => `@${pick(handles)}`).join(';');
+      return `${id},Person ${id}${pick(['', ' B'])},${twitter}`;
+    });
+    const csv = lines('id,name,twitter', ...rows);
+    const chunkRows = 1 + Math.floor(next() * 4);
+
+    const outcome = async (probe?: 'add' | 'read') => {
+      const db = freshDb();
+      await before(db);
+      const report = await importCsv(db, csv, { fileName: 'new.csv', chunkRows, ...(probe ? { probe } : {}) });
+      const strip = <T extends object>(record: T) => JSON.parse(JSON.stringify(record, (k, v) => (/At$/.test(k) ? undefined : v)));
+      return {
+        report,
+        people: (await db.constituents.orderBy('id').toArray()).map(strip),
+        links: (await db.identities.orderBy('key').toArray()).map(strip),
+      };
+    };
+    const read = await outcome('read');
+    expect(read.report.imported).toBeGreaterThan(0);
+    expect(await outcome('add')).toEqual(read);
+    expect(await outcome()).toEqual(read);
+  });
+});
+
+describe.each(PROBES)('importCsv: resuming an interrupted run (probe: %s)', (probe) => {
   // Line numbers are physical lines; the header is line 1.
   const csv = lines(
     'external_id,first_name,last_name,email,x,tags', //  1
@@ -406,9 +504,9 @@ describe('importCsv: resuming an interrupted run', () => {
   test('a finished run leaves no checkpoint; a run without `checkpoint` never writes one', async () => {
     const db = freshDb();
     const spy = vi.spyOn(db.meta, 'put');
-    await importCsv(db, csv, { fileName: 'm.csv', chunkRows: 2 });
+    await importCsv(db, csv, { probe, fileName: 'm.csv', chunkRows: 2 });
     expect(spy).not.toHaveBeenCalled();
-    await importCsv(db, csv, { fileName: 'm.csv', chunkRows: 2, checkpoint: file });
+    await importCsv(db, csv, { probe, fileName: 'm.csv', chunkRows: 2, checkpoint: file });
     expect(spy).toHaveBeenCalled();
     expect(await readCheckpoint(db)).toBeNull();
   });
@@ -417,14 +515,14 @@ describe('importCsv: resuming an interrupted run', () => {
     'stopped once %i rows were imported, then resumed: the same rows, links and counts as one run',
     async (stopAt) => {
       const whole = freshDb();
-      const once = await importCsv(whole, csv, { fileName: 'm.csv', chunkRows: 2 });
+      const once = await importCsv(whole, csv, { probe, fileName: 'm.csv', chunkRows: 2 });
       expect(once.imported).toBe(8);
       expect(once.rejected.map((r) => r.line)).toEqual([4, 9, 10, 13]);
 
       const db = freshDb();
       const controller = new AbortController();
       await expect(importCsv(db, csv, {
-        fileName: 'm.csv', chunkRows: 2, chunkBytes: 16, checkpoint: file, signal: controller.signal,
+        probe, fileName: 'm.csv', chunkRows: 2, chunkBytes: 16, checkpoint: file, signal: controller.signal,
         onProgress: (p) => p.imported >= stopAt && controller.abort(),
       })).rejects.toThrow(/abort/i);
       const checkpoint = await readCheckpoint(db);
@@ -438,13 +536,14 @@ describe('importCsv: resuming an interrupted run', () => {
       // Rows before the checkpoint are not written again: an edit made since stays.
       if (written) await db.constituents.update('local:1', { displayName: 'Edited since' });
 
-      const read = vi.spyOn(db.constituents, 'bulkGet');
-      const report = await importCsv(db, csv, { fileName: 'm.csv', chunkRows: 2, checkpoint: file, ...(checkpoint ? { resume: checkpoint } : {}) });
+      // Each row that reaches a write is added (probe add) or read (probe read) once.
+      const read = vi.spyOn(db.constituents, probe === 'add' ? 'bulkAdd' : 'bulkGet');
+      const report = await importCsv(db, csv, { probe, fileName: 'm.csv', chunkRows: 2, checkpoint: file, ...(checkpoint ? { resume: checkpoint } : {}) });
       expect(report).toMatchObject({ imported: once.imported, rejectedCount: once.rejectedCount, warningCount: once.warningCount });
       const from = checkpoint?.nextLine ?? 0;
       // Rows before the line are not even looked up: only the rows from it on reach a write.
       const reachWrite = [2, 3, 5, 7, 8, 9, 11, 12, 13, 14]; // lines not rejected while parsing
-      expect(read.mock.calls.flatMap(([ids]) => ids)).toHaveLength(reachWrite.filter((l) => l >= from).length);
+      expect(read.mock.calls.flatMap(([rows]) => rows as unknown[])).toHaveLength(reachWrite.filter((l) => l >= from).length);
       expect(report.rejected).toEqual(once.rejected.filter((r) => r.line >= from));
       expect(report.resumedAtLine).toBe(checkpoint ? from : undefined);
       const expected = await stored(whole);
@@ -458,12 +557,12 @@ describe('importCsv: resuming an interrupted run', () => {
     const db = freshDb();
     const controller = new AbortController();
     await expect(importCsv(db, csv, {
-      fileName: 'm.csv', chunkRows: 2, checkpoint: file, signal: controller.signal,
+      probe, fileName: 'm.csv', chunkRows: 2, checkpoint: file, signal: controller.signal,
       onProgress: (p) => p.imported >= 2 && controller.abort(),
     })).rejects.toThrow(/abort/i);
     const checkpoint = (await readCheckpoint(db))!;
     expect(checkpoint.nextLine).toBeLessThanOrEqual(9);
-    const report = await importCsv(db, csv, { fileName: 'm.csv', chunkRows: 2, checkpoint: file, resume: checkpoint });
+    const report = await importCsv(db, csv, { probe, fileName: 'm.csv', chunkRows: 2, checkpoint: file, resume: checkpoint });
     expect(report.rejected).toContainEqual({ line: 9, reason: 'duplicate external_id 1 (first seen on line 2)' });
     expect((await db.constituents.get('local:1'))!.displayName).toBe('Ann Lee');
   });
@@ -475,12 +574,12 @@ describe('importCsv: resuming an interrupted run', () => {
     const controller = new AbortController();
     const facts = { size: odd.length, lastModified: 5 };
     await expect(importCsv(db, odd, {
-      fileName: 'odd.csv', mapping: [...mapping], chunkRows: 1, checkpoint: facts, signal: controller.signal,
+      probe, fileName: 'odd.csv', mapping: [...mapping], chunkRows: 1, checkpoint: facts, signal: controller.signal,
       onProgress: (p) => p.imported >= 1 && controller.abort(),
     })).rejects.toThrow(/abort/i);
     const checkpoint = (await readCheckpoint(db))!;
     expect(checkpoint.mapping).toEqual(mapping);
-    const report = await importCsv(db, odd, { fileName: 'odd.csv', checkpoint: facts, resume: checkpoint });
+    const report = await importCsv(db, odd, { probe, fileName: 'odd.csv', checkpoint: facts, resume: checkpoint });
     expect(report.imported).toBe(3);
     expect(await db.identities.get('x:cat')).toMatchObject({ constituentId: 'local:3' });
   });
