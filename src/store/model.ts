@@ -140,6 +140,10 @@ export function nameKeys(displayName: string, firstName: string | null, lastName
   // Every later word of the display name as a start, so "smith" finds "Jane Smith".
   const words = full.split(' ');
   for (let i = 1; i < words.length; i++) keys.add(words.slice(i).join(' '));
-  return [...keys];
+  // A key that starts another ("lovelace" of "lovelace ada") finds nothing the longer one does not,
+  // in a prefix search or a typo search (both read prefix ranges), and each is an index entry to
+  // write: a third fewer for the usual "First Last" at import and sync.
+  const all = [...keys];
+  return all.filter((key) => !all.some((other) => other !== key && other.startsWith(key)));
 }
 

@@ -27,8 +27,11 @@ describe('names', () => {
   it('folds case, accents and punctuation', () => {
     expect(foldName("Zoë  O'Brien-Müller")).toBe('zoe obrien muller');
   });
-  it('keys "first last", "last first" and later words', () => {
-    expect(nameKeys('Ada Lovelace', 'Ada', 'Lovelace').sort()).toEqual(['ada lovelace', 'lovelace', 'lovelace ada'].sort());
+  it('keys "first last", "last first" and later words, none that starts another', () => {
+    // "lovelace" (the display name's later word) starts "lovelace ada": not kept.
+    expect(nameKeys('Ada Lovelace', 'Ada', 'Lovelace').sort()).toEqual(['ada lovelace', 'lovelace ada']);
+    expect(nameKeys('Jane Q Smith', null, null)).toEqual(['jane q smith', 'q smith', 'smith']);
+    expect(nameKeys('Dr Ada Lovelace', 'Ada', 'Lovelace').sort()).toEqual(['ada lovelace', 'dr ada lovelace', 'lovelace ada']);
   });
 });
 
