@@ -1,5 +1,6 @@
 import Dexie, { liveQuery } from 'dexie';
 import { useEffect, useState } from 'preact/hooks';
+import { throttledRunner } from './throttle';
 
 /**
  * Subscribes to a Dexie live query: re-renders when the rows it read change, including writes
@@ -24,34 +25,20 @@ function sameDeps(a: readonly unknown[], b: readonly unknown[]): boolean {
 }
 
 /**
- * Like `useLiveQuery`, but re-runs at most every `everyMs`, for queries whose cost grows with the
- * store (counts walk a whole table in Chromium): during a sync that writes a page every 100 ms, a
- * live count would redo that walk for every page — quadratic work, and read locks in the sync's way.
+ * Like `useLiveQuery`, but re-runs at most every `everyMs`, and less often when the query is slow
+ * (see throttle.ts), for queries whose cost grows with the store (counts walk a whole table in
+ * Chromium): during an import or a sync that writes a batch every 100 ms, a live count would redo
+ * that walk for every batch — quadratic work, and read locks in the writer's way.
  */
 export function useThrottledQuery<T>(query: () => Promise<T>, deps: readonly unknown[], everyMs = 2_000): T | undefined {
   const [value, setValue] = useState<{ deps: readonly unknown[]; value: T } | undefined>(undefined);
   useEffect(() => {
-    let last = 0;
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    let stopped = false;
-    const run = () => {
-      timer = null;
-      last = Date.now();
-      query().then(
-        (next) => !stopped && setValue({ deps, value: next }),
-        (error) => console.error('[kindred] query failed', error),
-      );
-    };
+    const runner = throttledRunner(query, (next) => setValue({ deps, value: next }), everyMs);
     // Fired for writes in any of Kindred's contexts (Dexie relays them between them).
-    const changed = () => {
-      if (timer) return;
-      timer = setTimeout(run, Math.max(0, last + everyMs - Date.now()));
-    };
-    run();
+    const changed = () => runner.changed();
     Dexie.on.storagemutated.subscribe(changed);
     return () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
+      runner.stop();
       Dexie.on.storagemutated.unsubscribe(changed);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
