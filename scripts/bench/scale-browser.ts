@@ -1,7 +1,7 @@
 // Browser-side plumbing of the scale benchmark (scripts/bench/scale.ts): running scale-page.ts
 // functions in extension pages and in the content script's isolated world, the CRM double of the
 // network baseline, memory/CPU sampling, CPU profiles, and opening the real popup and side panel.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
@@ -222,6 +222,30 @@ export async function workerEval(context: BrowserContext, extensionId: string, e
 export function cpuByKind(browserPid: number): Map<string, number> {
   const out = new Map<string, number>();
   for (const p of chromiumProcesses(browserPid)) out.set(p.kind, (out.get(p.kind) ?? 0) + p.cpuSeconds);
+  return out;
+}
+/**
+ * CPU seconds of the browser process's threads, by name (numbers dropped: "ThreadPoolForegroundWorker"
+ * pools together), to tell the IndexedDB backend's work from IPC and the rest.
+ */
+export function browserThreadCpu(browserPid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let tasks: string[] = [];
+  try {
+    tasks = readdirSync(`/proc/${browserPid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tasks) {
+    try {
+      const text = readFileSync(`/proc/${browserPid}/task/${tid}/stat`, 'utf8');
+      const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')).replace(/[\d/:.-]+$/, '') || '?';
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // exited meanwhile
+    }
+  }
   return out;
 }
 export const cpuDelta = (a: Map<string, number>, b: Map<string, number>): Record<string, number> =>

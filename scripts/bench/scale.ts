@@ -55,7 +55,7 @@ import { foldName } from '../../src/store/model';
 import { browserProcessId, extensionPage, launchBrowser, listTargets, repoRoot, serviceWorkerCdp, startSiteServer, stopServiceWorkerQuietly, tabIdOf, type Launched } from '../lib/harness';
 import { benchTmp, readResults, round, sleep, table, writeResults, type BenchOptions } from './lib';
 import {
-  closeTarget, cpuByKind, cpuDelta, dist, EMPTY_PAGE, loadAvg, MB, NETWORK_DELAY_MS, openPopupOnce, openSidePanelOnce, openSocialTab, profilePage, run, runIsolated,
+  browserThreadCpu, closeTarget, cpuByKind, cpuDelta, dist, EMPTY_PAGE, loadAvg, MB, NETWORK_DELAY_MS, openPopupOnce, openSidePanelOnce, openSocialTab, profilePage, run, runIsolated,
   Sampler, startCrmDouble, topSelf, workerEval, workerHeapAfterGc, type CardPaint, type CpuProfile, type Dist, type MemoryTrace,
 } from './scale-browser';
 import { lookupKeys, person, searchQueries, SEED, storedRecords, writeCsv, type CsvFile } from './scale-data';
@@ -237,6 +237,8 @@ interface SizeDetail {
     memory: MemoryTrace;
     pageHeapAfterGcMB: number;
     cpuSecondsByProcess: Record<string, number>;
+    /** The browser process's CPU by thread name (IndexedDB backend, IPC, main thread…). */
+    browserCpuSecondsByThread: Record<string, number>;
     statusText: string;
     /** The import's rate over each tenth of the rows (from the progress polled every second or so). */
     rowsPerSecByTenth: number[];
@@ -253,9 +255,9 @@ interface SizeDetail {
   popup: PaintDetail & { cold: Dist; expected: string; getTabProfileMessage: Dist; emptyPage: Dist };
   sidePanel: PaintDetail & { emptyPage: Dist };
   floors: {
-    rawPut: { constituents: number; identities: number; seconds: number; rowsPerSec: number; transactions: number; cpuSecondsByProcess: Record<string, number> };
+    rawPut: { constituents: number; identities: number; seconds: number; rowsPerSec: number; transactions: number; cpuSecondsByProcess: Record<string, number>; browserCpuSecondsByThread: Record<string, number> };
     /** The same records into stores with Kindred's indexes, first INDEXED_ROWS rows; and Kindred's import rate over those rows. */
-    indexedPut: { constituents: number; identities: number; seconds: number; rowsPerSec: number; importRowsPerSecSameRows: number; cpuSecondsByProcess: Record<string, number> };
+    indexedPut: { constituents: number; identities: number; seconds: number; rowsPerSec: number; importRowsPerSecSameRows: number; cpuSecondsByProcess: Record<string, number>; browserCpuSecondsByThread: Record<string, number> };
     rawGet: Dist;
     rawBatch100: Dist;
     map: { entries: number; buildMs: number; getNs: number; batch100Us: number };
@@ -320,6 +322,7 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
     }
     const sampler = new Sampler(context, extensionId, browserPid, pageCdp, n, n >= 100_000 ? 1_000 : 250);
     const cpu0 = cpuByKind(browserPid);
+    const threads0 = browserThreadCpu(browserPid);
     sampler.start();
     const importStarted = Date.now();
     await options_.getByLabel('Import CSV').setInputFiles(csv.path);
@@ -361,6 +364,8 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
     await sampler.sample().catch(() => undefined);
     const memory = await sampler.stop();
     const cpu1 = cpuByKind(browserPid);
+    const importThreads = cpuDelta(threads0, browserThreadCpu(browserPid));
+    log(`  browser-process CPU s by thread over the import: ${JSON.stringify(importThreads)}`);
     const importProfile = PROFILE ? topSelf(((await pageCdp.send('Profiler.stop')) as { profile: CpuProfile }).profile, 40) : undefined;
     if (importProfile) log(`  options page profile over the import (self ms): ${importProfile.map((e) => `${e.fn} ${e.ms}`).join('; ')}`);
     const importedRows = complete ? n : sampler.progress;
@@ -649,6 +654,7 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
       const PER_CALL = 2; // transactions per evaluate (≈ 5 MB of records)
       let lastLog = Date.now();
       const cpuBefore = cpuByKind(browserPid);
+      const threadsBefore = browserThreadCpu(browserPid);
       for (let from = 0; from < rows; from += IMPORT_BATCH * PER_CALL) {
         const batches = [];
         for (let b = from; b < Math.min(rows, from + IMPORT_BATCH * PER_CALL); b += IMPORT_BATCH) batches.push(storedRecords(b, Math.min(rows, b + IMPORT_BATCH), `scale-${n}.csv`, now));
@@ -665,7 +671,9 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
       // CPU over the whole loop, which also builds the records in Node and sends them over CDP (the
       // renderer's share includes parsing them); the browser process's share is the store's work.
       const cpuSeconds = cpuDelta(cpuBefore, cpuByKind(browserPid));
-      return { tab, total, rowsPerSec: round(total.constituents / (total.putMs / 1000), 0), cpuSeconds };
+      const browserThreads = cpuDelta(threadsBefore, browserThreadCpu(browserPid));
+      log(`  ${label}: browser-process CPU s by thread ${JSON.stringify(browserThreads)}`);
+      return { tab, total, rowsPerSec: round(total.constituents / (total.putMs / 1000), 0), cpuSeconds, browserThreads };
     };
     const put = await putFloor('https://x.com/__floor', Math.min(n, FLOOR_ROWS), false, 'raw put');
     const rawPutRowsPerSec = put.rowsPerSec;
@@ -685,11 +693,12 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
     const network = await run(floorPage, inPage.networkLookups, { url: crm.url, keys: probeKeys.slice(0, counts.network + 2) });
     await floorPage.close();
     const floors: SizeDetail['floors'] = {
-      rawPut: { constituents: put.total.constituents, identities: put.total.identities, seconds: round(put.total.putMs / 1000, 1), rowsPerSec: rawPutRowsPerSec, transactions: put.total.transactions, cpuSecondsByProcess: put.cpuSeconds },
+      rawPut: { constituents: put.total.constituents, identities: put.total.identities, seconds: round(put.total.putMs / 1000, 1), rowsPerSec: rawPutRowsPerSec, transactions: put.total.transactions, cpuSecondsByProcess: put.cpuSeconds, browserCpuSecondsByThread: put.browserThreads },
       indexedPut: {
         constituents: indexed.total.constituents, identities: indexed.total.identities, seconds: round(indexed.total.putMs / 1000, 1), rowsPerSec: indexedPutRowsPerSec,
         importRowsPerSecSameRows: importRateAt(progress, indexed.total.constituents),
         cpuSecondsByProcess: indexed.cpuSeconds,
+        browserCpuSecondsByThread: indexed.browserThreads,
       },
       rawGet: dist(gets.single.slice(50)),
       rawBatch100: dist(gets.batch.slice(5)),
@@ -710,6 +719,7 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
       memory,
       pageHeapAfterGcMB,
       cpuSecondsByProcess: cpuDelta(cpu0, cpu1),
+      browserCpuSecondsByThread: importThreads,
       statusText: state.text.trim().replace(/\s+/g, ' '),
       rowsPerSecByTenth: ratesByTenth(progress, n),
       ...(importProfile ? { profile: importProfile } : {}),
