@@ -687,15 +687,13 @@ class ImportRun {
     let existed = 0;
     const tables = this.opts.checkpoint ? [db.constituents, db.identities, db.meta] : [db.constituents, db.identities];
     await db.transaction('rw', tables, async () => {
-      // What each row's constituent was before this batch, and whether the add already wrote it.
+      // What each row's constituent was before this batch. With `add`, a row that found nothing
+      // is already written (refused means it exists).
       const found: (Constituent | undefined)[] = new Array(batch.length);
-      const added: boolean[] = new Array(batch.length).fill(false);
       if (probe === 'add') {
-        const refused = await addNew(db.constituents, batch.map((r) => r.constituent));
-        const at = [...refused];
+        const at = [...(await addNew(db.constituents, batch.map((r) => r.constituent)))];
         const got = at.length ? await db.constituents.bulkGet(at.map((r) => batch[r]!.constituent.id)) : [];
         at.forEach((r, i) => (found[r] = got[i]));
-        batch.forEach((_, r) => (added[r] = !refused.has(r)));
       } else {
         const got = await db.constituents.bulkGet(batch.map((r) => r.constituent.id));
         got.forEach((c, r) => (found[r] = c));
@@ -703,7 +701,6 @@ class ImportRun {
       // A row whose constituent an earlier batch of this run wrote repeats an earlier line (never
       // one the add wrote: it found nothing there).
       const existing: (Constituent | undefined)[] = [];
-      const addedRow: boolean[] = [];
       rows = batch.filter((row, r) => {
         const first = this.earlierLine(found[r]);
         if (first !== undefined) {
@@ -711,7 +708,6 @@ class ImportRun {
           return false;
         }
         existing.push(found[r]);
-        addedRow.push(added[r]!);
         return true;
       });
       const ids = rows.map((r) => r.constituent.id);
@@ -787,7 +783,7 @@ class ImportRun {
       // (A key claimed by another row of the batch is overwritten by its put instead.)
       const stale = previous.filter((p) => p.provenance === 'imported' && !claimed.has(p.key)).map((p) => p.key);
 
-      const constituentPuts = rows.filter((_, r) => !addedRow[r]).map((r) => r.constituent);
+      const constituentPuts = rows.filter((_, r) => probe === 'read' || existing[r]).map((r) => r.constituent);
       if (constituentPuts.length) await db.constituents.bulkPut(constituentPuts);
       if (stale.length) await db.identities.bulkDelete(stale);
       if (puts.length) await db.identities.bulkPut(puts);
