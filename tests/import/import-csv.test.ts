@@ -583,7 +583,9 @@ describe.each(PROBES)('importCsv: resuming an interrupted run (probe: %s)', (pro
     expect(report.imported).toBe(3);
     expect(await db.identities.get('x:cat')).toMatchObject({ constituentId: 'local:3' });
   });
+});
 
+describe('importCsv: checkpoints', () => {
   test('isSameFile matches name, size and modification time', () => {
     const checkpoint = { fileName: 'a.csv', size: 10, lastModified: 7 } as Parameters<typeof isSameFile>[0];
     expect(isSameFile(checkpoint, { name: 'a.csv', size: 10, lastModified: 7 })).toBe(true);
