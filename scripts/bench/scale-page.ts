@@ -139,12 +139,6 @@ export async function putBatches(a: {
   /** Indexes to create (Kindred's current schema, read from the product's KindredDB in Node); none for the raw floor. */
   indexes: { store: 'constituents' | 'identities'; name: string; keyPath: string; multiEntry: boolean }[];
   batches: { constituents: unknown[]; identities: unknown[] }[];
-  /**
-   * First `get` every constituent id and identity key of the batch in the same transaction, and
-   * put once all have answered — the reads Kindred's import makes before it writes (bulkGet of
-   * existing constituents and of the owners of the identity keys).
-   */
-  preRead?: boolean;
   /** Put into this existing database as it is (Kindred's own, for KINDRED_SCALE_SEED_REST): no upgrade. */
   existing?: boolean;
 }): Promise<{ constituents: number; identities: number; putMs: number; transactions: number }> {
@@ -174,19 +168,8 @@ export async function putBatches(a: {
       const tx = db.transaction(['constituents', 'identities'], 'readwrite');
       const c = tx.objectStore('constituents');
       const i = tx.objectStore('identities');
-      const write = () => {
-        for (const row of batch.constituents) c.put(row);
-        for (const row of batch.identities) i.put(row);
-      };
-      if (a.preRead) {
-        let pending = batch.constituents.length + batch.identities.length;
-        const answered = () => {
-          if (--pending === 0) write();
-        };
-        for (const row of batch.constituents) c.get((row as { id: string }).id).onsuccess = answered;
-        for (const row of batch.identities) i.get((row as { key: string }).key).onsuccess = answered;
-        if (pending === 0) write();
-      } else write();
+      for (const row of batch.constituents) c.put(row);
+      for (const row of batch.identities) i.put(row);
       tx.oncomplete = () => ok();
       tx.onerror = () => fail(tx.error);
       tx.onabort = () => fail(tx.error ?? new Error('aborted'));

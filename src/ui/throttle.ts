@@ -25,7 +25,6 @@ export function throttledRunner<T>(
   query: () => Promise<T>,
   onValue: (value: T) => void,
   everyMs: number,
-  clock: { now(): number } = Date,
 ): ThrottledRunner {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let running = false;
@@ -36,7 +35,7 @@ export function throttledRunner<T>(
     timer = null;
     running = true;
     dirty = false;
-    last.startedAt = clock.now();
+    last.startedAt = Date.now();
     query()
       .then(
         (value) => !stopped && onValue(value),
@@ -44,7 +43,7 @@ export function throttledRunner<T>(
       )
       .finally(() => {
         running = false;
-        last.endedAt = clock.now();
+        last.endedAt = Date.now();
         if (dirty) changed();
       });
   };
@@ -54,7 +53,7 @@ export function throttledRunner<T>(
       dirty = true;
       return;
     }
-    timer = setTimeout(run, Math.max(0, nextRunAt(last, everyMs) - clock.now()));
+    timer = setTimeout(run, Math.max(0, nextRunAt(last, everyMs) - Date.now()));
   };
   run();
   return {
