@@ -3,6 +3,7 @@ import Papa from 'papaparse';
 import { PLATFORMS, type Platform } from '../identity';
 import { profileUrl } from '../sites';
 import type { KindredDB } from '../store/db';
+import { linksOf } from '../store/links';
 import type { Constituent, IdentityRecord } from '../store/model';
 import { CSV_FIELDS, type CsvField } from './columns';
 import { LOCAL_SOURCE } from './rows';
@@ -76,8 +77,7 @@ export async function* exportCsv(db: KindredDB, opts: ExportOptions = {}): Async
           ? last === null ? db.constituents.orderBy('id') : ids.above(last)
           : last === null ? ids.startsWith(prefix) : ids.between(last, `${prefix}\uffff`, false, true);
       const rows = await range.limit(pageSize).toArray();
-      // One indexed read per constituent, issued together (a cursor over `anyOf` would go one by one).
-      const links = await Promise.all(rows.map((c) => db.identities.where('constituentId').equals(c.id).toArray()));
+      const links = await linksOf(db, rows.map((c) => c.id), rows);
       return [rows, links.flat()];
     };
     const [page, identities] = await db.transaction('r', db.constituents, db.identities, read);

@@ -729,13 +729,11 @@ class ImportRun {
       owners.forEach((owner, i) => owner && ownerOf.set(ownersOf[i]!, owner));
       probed = batch.length + keys.length;
       existed = found.filter(Boolean).length + ownerOf.size;
-      // Links of constituents that already existed (none on a first import). One indexed read per
-      // constituent, all issued at once; `anyOf` would walk one cursor, a round trip per id in turn.
-      const previous = (
-        await Promise.all(
-          ids.filter((_, r) => existing[r]).map((id) => db.identities.where('constituentId').equals(id).toArray()),
-        )
-      ).flat();
+      // Imported links of constituents that already existed (none on a first import): the keys
+      // their records list, read in one go, each checked to be still theirs and still imported.
+      const listed = rows.flatMap((row, r) => (existing[r]?.importedKeys ?? []).map((key) => ({ key, id: row.constituent.id })));
+      const listedNow = listed.length ? await db.identities.bulkGet(listed.map((l) => l.key)) : [];
+      const previous = listedNow.filter((p, i): p is IdentityRecord => p?.provenance === 'imported' && p.constituentId === listed[i]!.id);
       // Lines of this file that already took some of these keys, for the warning (rarely any).
       const takenBy = [...new Set([...ownerOf.values()].filter((o) => this.isThisRun(o)).map((o) => o.constituentId))];
       const takers = takenBy.length ? await db.constituents.bulkGet(takenBy) : [];
@@ -750,6 +748,9 @@ class ImportRun {
           c.createdAt = before.createdAt;
           c.photoUrl = before.photoUrl;
         }
+        // Rewritten below (put) with the keys this row does link; a record the add wrote lists all
+        // of the row's keys, which is harmless: readers check each link's owner.
+        c.importedKeys = [];
         for (const identity of row.identities) {
           const { key } = identity;
           const claim = claimed.get(key);
@@ -775,6 +776,7 @@ class ImportRun {
           claimed.set(key, row.line);
           // A link the user or the CRM made to this same constituent is kept as it is.
           if (owner && owner.constituentId === c.id && owner.provenance !== 'imported') continue;
+          c.importedKeys.push(key);
           // Added above: the key was free, so its first carrier took it.
           if (!written.has(identity)) puts.push(identity);
         }

@@ -268,5 +268,6 @@ export function parseRow(cells: RowCells, ctx: RowContext): ParsedRow {
       });
     }
   }
+  constituent.importedKeys = [...keys];
   return { ok: true, constituent, identities, warnings, derivedId };
 }

@@ -1,6 +1,7 @@
 // The one Dexie database, shared by the background and the extension pages.
 import Dexie, { type Table } from 'dexie';
 import { cacheKnownIndexStore, createKnownIndexMaintainer, identityChangeTracker, type KnownIndexMaintainer } from './known-index';
+import { linkBookkeeping, upgradeToLinkLists } from './links';
 import type { Constituent, Gift, IdentityRecord, Interaction, MetaRecord, OutboxItem } from './model';
 
 export const DB_NAME = 'kindred';
@@ -35,6 +36,13 @@ export class KindredDB extends Dexie {
     // by index, and with one to three tags per person it was the largest share of the index writes
     // of an import or a sync (issue 5: import ≥ 80% of a raw unindexed put).
     this.version(3).stores({ ...SCHEMA_V1, constituents: 'id, *nameKey' });
+    // Version 4: identities are no longer indexed by constituentId, only the CRM's and users' links
+    // by `heldBy`; imported links are listed on their constituent instead (links.ts). The upgrade
+    // fills both from the records.
+    this.version(4)
+      .stores({ ...SCHEMA_V1, constituents: 'id, *nameKey', identities: 'key, heldBy' })
+      .upgrade(upgradeToLinkLists);
+    this.use(linkBookkeeping());
   }
 }
 

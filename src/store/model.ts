@@ -49,6 +49,12 @@ export const constituentSchema = z.object({
    * per-row state in memory however long the file is.
    */
   importedFrom: z.object({ file: z.string(), line: z.number().int() }).optional(),
+  /**
+   * Keys of the profiles a CSV import linked to this person. The import writes them with the
+   * record, so finding a person's imported links needs no index on identities (see `heldBy`).
+   * May name a key that has since moved to someone else: readers check each link's owner.
+   */
+  importedKeys: z.array(z.string()).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -67,6 +73,12 @@ export const identityRecordSchema = z.object({
   confirmed: z.boolean(),
   /** The page or cell the link was made from, kept as evidence. */
   sourceUrl: z.string().nullable(),
+  /**
+   * `constituentId` again, on links the CRM or a user made, never on imported ones: the index on
+   * it finds a person's links, and an import (most links, written with their constituent) writes
+   * no index entry for its own. Set by the store (links.ts), not by writers.
+   */
+  heldBy: z.string().optional(),
 });
 export type IdentityRecord = z.infer<typeof identityRecordSchema>;
 

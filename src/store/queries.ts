@@ -3,6 +3,7 @@ import type { Identity, IdentityKey } from '../identity';
 import { identityKey } from '../identity';
 import type { KindredDB } from './db';
 import { fuzzyNameSearch } from './fuzzy';
+import { linksOf } from './links';
 import { foldName, nameKeys, type Constituent, type IdentityRecord, type Interaction } from './model';
 
 /** Which of `keys` belong to a constituent: one batched primary-key read. */
@@ -75,8 +76,8 @@ export function recentInteractions(db: KindredDB, limit = 10): Promise<Interacti
   return db.interactions.orderBy('at').reverse().limit(limit).toArray();
 }
 
-export function identitiesOf(db: KindredDB, constituentId: string): Promise<IdentityRecord[]> {
-  return db.identities.where('constituentId').equals(constituentId).toArray();
+export async function identitiesOf(db: KindredDB, constituentId: string): Promise<IdentityRecord[]> {
+  return (await linksOf(db, [constituentId]))[0]!;
 }
 
 export function buildConstituent(

@@ -9,6 +9,7 @@ import { identityKey, type IdentityKey } from '../identity';
 import { ConnectorError, type ChangePage, type Connector } from '../crm/types';
 import { profileUrl } from '../sites';
 import type { KindredDB } from '../store/db';
+import { linksOf } from '../store/links';
 import type { Constituent, IdentityRecord } from '../store/model';
 import { webLock, type LockFn } from './lock';
 
@@ -187,9 +188,11 @@ async function writePage(db: KindredDB, key: string, runId: string, page: Change
     if (!current.success || current.data.runId !== runId) throw new SyncReset();
 
     if (deleted.length > 0) {
-      // Interactions are kept: they are what the user logged.
+      // Interactions are kept: they are what the user logged. Links are found before their
+      // constituents go (imported ones are listed on them).
+      const links = (await linksOf(db, deleted)).flat();
       await db.constituents.bulkDelete(deleted);
-      await db.identities.where('constituentId').anyOf(deleted).delete();
+      if (links.length > 0) await db.identities.bulkDelete(links.map((r) => r.key));
       for (const ref of deleted) {
         await db.gifts.where('[constituentId+date]').between([ref, ''], [ref, '\uffff'], true, true).delete();
       }
@@ -211,8 +214,9 @@ async function writePage(db: KindredDB, key: string, runId: string, page: Change
     }
 
     // Identities the page gives to constituents outside it are written, but replace nothing there.
+    // Only CRM links can go stale here, and those all carry `heldBy`.
     const [before, atKeys] = await Promise.all([
-      db.identities.where('constituentId').anyOf(pageIds).toArray(),
+      db.identities.where('heldBy').anyOf(pageIds).toArray(),
       db.identities.bulkGet(assertedKeys),
     ]);
     // CRM-provenance rows of this page's constituents that the CRM no longer lists for them.

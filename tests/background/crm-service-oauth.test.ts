@@ -144,7 +144,7 @@ describe("Raiser's Edge NXT through the background", () => {
 
     const report = await service.sync();
     expect(report?.error ?? null).toBeNull();
-    expect(await db.identities.where('constituentId').equals('raisers-edge:280').count()).toBeGreaterThan(0);
+    expect(await db.identities.where('heldBy').equals('raisers-edge:280').count()).toBeGreaterThan(0);
 
     // Re-consent names the environment already connected, and keeps the sync.
     const synced = (await syncStatus(db, 'raisers-edge')).lastSyncedAt;

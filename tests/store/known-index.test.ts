@@ -169,13 +169,13 @@ describe('known-identity index', () => {
     await db.constituents.put(buildConstituent('local', '1', { displayName: 'Ada' }));
     await db.meta.put({ key: 'k', value: 1 });
     await db.identities.get('x:a');
-    await db.identities.where('constituentId').equals('local:1').toArray();
+    await db.identities.where('heldBy').equals('local:1').toArray();
     expect(seen.length).toBe(0);
     await db.identities.put(identity('a'));
     expect(seen.length).toBe(2); // as it is written, and as it commits
     await db.identities.bulkPut([identity('b'), identity('c')]);
     await db.identities.delete('x:a');
-    await db.identities.where('constituentId').equals('local:1').delete();
+    await db.identities.where('heldBy').equals('local:1').delete();
     await db.identities.clear();
     expect(seen.length).toBeGreaterThanOrEqual(5);
   });

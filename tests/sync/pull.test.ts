@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectorError, type ChangePage, type Connector } from '../../src/crm/types';
 import type { Identity } from '../../src/identity';
 import type { Constituent, Gift, IdentityRecord, Interaction } from '../../src/store/model';
-import { buildConstituent } from '../../src/store/queries';
+import { buildConstituent, identitiesOf } from '../../src/store/queries';
 import { memoryLock } from '../../src/sync/lock';
 import { resetSync, runSync, syncMetaKey, syncStatus, type SyncDeps, type SyncStatus } from '../../src/sync/pull';
 import { freshDb } from '../helpers/db';
@@ -104,7 +104,7 @@ describe('runSync', () => {
     expect(await db.constituents.count()).toBe(250);
     expect(await db.identities.get('x:p7')).toEqual({
       key: 'x:p7', platform: 'x', handle: 'p7', constituentId: 'civicrm:7', provenance: 'crm', linkedBy: null,
-      linkedAt: new Date(t).toISOString(), confirmed: true, sourceUrl: 'https://x.com/p7',
+      linkedAt: new Date(t).toISOString(), confirmed: true, sourceUrl: 'https://x.com/p7', heldBy: 'civicrm:7',
     });
     expect(await db.identities.count()).toBe(250);
     expect(progress.map((p) => [p.state, p.done, p.total, p.cursor])).toEqual([
@@ -182,7 +182,8 @@ describe('runSync', () => {
 
   it("replaces a constituent's CRM identities and keeps the links the user made", async () => {
     const { db, feed, sync } = setup();
-    await db.constituents.bulkPut([person(1), person(2), person(3)]);
+    // An import lists its links on their constituent; the page's copy of it (which does not) keeps the list.
+    await db.constituents.bulkPut([{ ...person(1), importedKeys: ['github:ada'] }, person(2), person(3)]);
     await db.identities.bulkPut([
       identityRow('x:old', 'civicrm:1', 'crm'),
       identityRow('facebook:ada', 'civicrm:1', 'crm'),
@@ -224,7 +225,7 @@ describe('runSync', () => {
     // A constituent whose profiles were all removed in the CRM loses its CRM identities only.
     feed.pages.push({ constituents: [person(1)], identities: [], deleted: [], progress: { done: 1, total: 1 } });
     await sync();
-    expect((await db.identities.where('constituentId').equals('civicrm:1').toArray()).map((r) => r.key).sort()).toEqual(['github:ada', 'x:listed-too', 'x:mine']);
+    expect((await identitiesOf(db, 'civicrm:1')).map((r) => r.key)).toEqual(['github:ada', 'x:listed-too', 'x:mine']);
   });
 
   it('moves a key between two constituents of the same page', async () => {
@@ -242,8 +243,12 @@ describe('runSync', () => {
 
   it("deletes a constituent with its identities and gifts, and keeps what the user logged", async () => {
     const { db, feed, sync } = setup();
-    await db.constituents.bulkPut([person(1), person(2)]);
-    await db.identities.bulkPut([identityRow('x:one', 'civicrm:1', 'crm'), identityRow('x:one-mine', 'civicrm:1', 'user-linked'), identityRow('x:two', 'civicrm:2', 'crm')]);
+    // Constituent 1's list names an imported link of its own, and one that has moved to 2 since.
+    await db.constituents.bulkPut([{ ...person(1), importedKeys: ['x:one-imported', 'x:two-imported'] }, { ...person(2), importedKeys: ['x:two-imported'] }]);
+    await db.identities.bulkPut([
+      identityRow('x:one', 'civicrm:1', 'crm'), identityRow('x:one-mine', 'civicrm:1', 'user-linked'), identityRow('x:one-imported', 'civicrm:1', 'imported'),
+      identityRow('x:two', 'civicrm:2', 'crm'), identityRow('x:two-imported', 'civicrm:2', 'imported'),
+    ]);
     const gift = (id: string, constituentId: string): Gift => ({ id, constituentId, amount: 10, currency: 'EUR', date: '2026-01-0' + id.length, fund: null, campaign: null });
     await db.gifts.bulkPut([gift('g1', 'civicrm:1'), gift('g11', 'civicrm:1'), gift('g2', 'civicrm:2')]);
     const logged: Interaction = {
@@ -254,7 +259,7 @@ describe('runSync', () => {
     feed.pages = [{ constituents: [], identities: [], deleted: ['civicrm:1', 'civicrm:404'], progress: { done: 1, total: null } }];
     expect(await sync()).toMatchObject({ deleted: 2, error: null });
     expect(await db.constituents.get('civicrm:1')).toBeUndefined();
-    expect((await db.identities.toArray()).map((r) => r.key)).toEqual(['x:two']);
+    expect((await db.identities.toArray()).map((r) => r.key)).toEqual(['x:two', 'x:two-imported']);
     expect((await db.gifts.toArray()).map((g) => g.id)).toEqual(['g2']);
     expect(await db.interactions.get('i1')).toEqual(logged);
     expect(await db.constituents.get('civicrm:2')).toBeDefined();
