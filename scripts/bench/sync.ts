@@ -461,7 +461,7 @@ function readSyncRecord(page: Page): Promise<SyncRecord | null> {
 interface StoreCheck {
   constituents: number;
   identities: number;
-  /** Distinct constituentId among identities. */
+  /** Distinct constituents among the CRM's links (the heldBy index). */
   identityOwners: number;
   sampleConstituentsFound: number;
   sampleConstituentsMatching: number;
@@ -492,10 +492,10 @@ async function checkStore(
       const [nC, nI, owners] = await Promise.all([
         req(constituents.count()),
         req(identities.count()),
-        // Distinct keys of the constituentId index.
+        // Distinct keys of the heldBy index (every link a sync writes is a CRM link, which carries it).
         new Promise<number>((ok, fail) => {
           let n = 0;
-          const r = identities.index('constituentId').openKeyCursor(null, 'nextunique');
+          const r = identities.index('heldBy').openKeyCursor(null, 'nextunique');
           r.onsuccess = () => {
             if (!r.result) return ok(n);
             n++;
