@@ -710,7 +710,6 @@ class ImportRun {
         existing.push(found[r]);
         return true;
       });
-      const ids = rows.map((r) => r.constituent.id);
 
       // The first row of the batch to carry each key is the one that may take it.
       const firstCarrier = new Map<string, IdentityRecord>();

@@ -119,7 +119,12 @@ export async function upgradeToLinkLists(tx: Transaction): Promise<void> {
     const held = chunk.filter((r) => r.provenance !== 'imported').map(withHeldBy);
     if (held.length) await identities.bulkPut(held);
     const importedBy = new Map<string, string[]>();
-    for (const r of chunk) if (r.provenance === 'imported') importedBy.set(r.constituentId, [...(importedBy.get(r.constituentId) ?? []), r.key]);
+    for (const r of chunk) {
+      if (r.provenance !== 'imported') continue;
+      const keys = importedBy.get(r.constituentId);
+      if (keys) keys.push(r.key);
+      else importedBy.set(r.constituentId, [r.key]);
+    }
     const ids = [...importedBy.keys()];
     const owners = await constituents.bulkGet(ids);
     const puts = owners.flatMap((c, i) => (c ? [{ ...c, importedKeys: [...new Set([...(c.importedKeys ?? []), ...importedBy.get(ids[i]!)!])] }] : []));
