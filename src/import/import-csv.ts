@@ -16,6 +16,7 @@
 import type { BulkError, Table } from 'dexie';
 import Papa from 'papaparse';
 import type { KindredDB } from '../store/db';
+import { importedLinksOf } from '../store/links';
 import type { Constituent, IdentityRecord } from '../store/model';
 import { IMPORT_CHECKPOINT_KEY, type ImportCheckpoint } from './checkpoint';
 import {
@@ -728,11 +729,8 @@ class ImportRun {
       owners.forEach((owner, i) => owner && ownerOf.set(ownersOf[i]!, owner));
       probed = batch.length + keys.length;
       existed = found.filter(Boolean).length + ownerOf.size;
-      // Imported links of constituents that already existed (none on a first import): the keys
-      // their records list, read in one go, each checked to be still theirs and still imported.
-      const listed = rows.flatMap((row, r) => (existing[r]?.importedKeys ?? []).map((key) => ({ key, id: row.constituent.id })));
-      const listedNow = listed.length ? await db.identities.bulkGet(listed.map((l) => l.key)) : [];
-      const previous = listedNow.filter((p, i): p is IdentityRecord => p?.provenance === 'imported' && p.constituentId === listed[i]!.id);
+      // Imported links of constituents that already existed (none on a first import).
+      const previous = (await importedLinksOf(db, rows.map((row) => row.constituent.id), existing)).flat();
       // Lines of this file that already took some of these keys, for the warning (rarely any).
       const takenBy = [...new Set([...ownerOf.values()].filter((o) => this.isThisRun(o)).map((o) => o.constituentId))];
       const takers = takenBy.length ? await db.constituents.bulkGet(takenBy) : [];

@@ -88,16 +88,26 @@ export async function linksOf(db: KindredDB, ids: readonly string[], cached?: re
       Promise.all(ids.map((id) => db.identities.where('heldBy').equals(id).toArray())),
       cached ?? db.constituents.bulkGet([...ids]),
     ]);
-    const listed = owners.map((c) => [...new Set(c?.importedKeys ?? [])]);
-    const imported = await db.identities.bulkGet(listed.flat());
-    let at = 0;
-    return ids.map((id, i) => {
-      const mine = imported
-        .slice(at, (at += listed[i]!.length))
-        .filter((r): r is IdentityRecord => r !== undefined && r.provenance === 'imported' && r.constituentId === id);
-      return [...held[i]!, ...mine].sort(byKey);
-    });
+    const imported = await importedLinksOf(db, ids, owners);
+    return ids.map((_, i) => [...held[i]!, ...imported[i]!].sort(byKey));
   });
+}
+
+/**
+ * The imported links of each of `ids`, from the lists on their records (`owners`, in the same
+ * order; none for an id without one): one read for all, each link checked to be still theirs and
+ * still imported. In the caller's transaction.
+ */
+export async function importedLinksOf(db: KindredDB, ids: readonly string[], owners: readonly (Constituent | undefined)[]): Promise<IdentityRecord[][]> {
+  const listed = owners.map((c) => [...new Set(c?.importedKeys ?? [])]);
+  const keys = listed.flat();
+  const found = keys.length ? await db.identities.bulkGet(keys) : [];
+  let at = 0;
+  return ids.map((id, i) =>
+    found
+      .slice(at, (at += listed[i]!.length))
+      .filter((r): r is IdentityRecord => r !== undefined && r.provenance === 'imported' && r.constituentId === id),
+  );
 }
 
 /** Identity records read per transaction by the upgrade: bounded memory at any store size. */
