@@ -24,6 +24,17 @@ function sameDeps(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 }
 
+const settledListeners = new Set<() => void>();
+
+/**
+ * A run of writes made from this page has ended (an import, a clear, the demo data): throttled
+ * queries run again now rather than after their back-off, which at a million rows is 20–40 s of
+ * counts that still say what the store held before.
+ */
+export function writesSettled(): void {
+  for (const listener of settledListeners) listener();
+}
+
 /**
  * Like `useLiveQuery`, but re-runs at most every `everyMs`, and less often when the query is slow
  * (see throttle.ts), for queries whose cost grows with the store (counts walk a whole table in
@@ -36,10 +47,13 @@ export function useThrottledQuery<T>(query: () => Promise<T>, deps: readonly unk
     const runner = throttledRunner(query, (next) => setValue({ deps, value: next }), everyMs);
     // Fired for writes in any of Kindred's contexts (Dexie relays them between them).
     const changed = () => runner.changed();
+    const settled = () => runner.now();
     Dexie.on.storagemutated.subscribe(changed);
+    settledListeners.add(settled);
     return () => {
       runner.stop();
       Dexie.on.storagemutated.unsubscribe(changed);
+      settledListeners.delete(settled);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);

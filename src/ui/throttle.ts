@@ -14,6 +14,12 @@ export function nextRunAt(last: { startedAt: number; endedAt: number }, everyMs:
 export interface ThrottledRunner {
   /** Something the query reads may have changed: run it again, when `nextRunAt` allows. */
   changed(): void;
+  /**
+   * A run of writes has ended (an import, a clear): run once they are all in — at once, or as soon
+   * as a run already going ends — without the back-off, which only keeps the query out of the way
+   * of writes still to come.
+   */
+  now(): void;
   stop(): void;
 }
 
@@ -29,12 +35,14 @@ export function throttledRunner<T>(
   let timer: ReturnType<typeof setTimeout> | null = null;
   let running = false;
   let dirty = false;
+  let urgent = false;
   let stopped = false;
   const last = { startedAt: 0, endedAt: 0 };
   const run = () => {
     timer = null;
     running = true;
     dirty = false;
+    urgent = false;
     last.startedAt = Date.now();
     query()
       .then(
@@ -44,7 +52,8 @@ export function throttledRunner<T>(
       .finally(() => {
         running = false;
         last.endedAt = Date.now();
-        if (dirty) changed();
+        if (urgent) now();
+        else if (dirty) changed();
       });
   };
   const changed = () => {
@@ -55,9 +64,20 @@ export function throttledRunner<T>(
     }
     timer = setTimeout(run, Math.max(0, nextRunAt(last, everyMs) - Date.now()));
   };
+  const now = () => {
+    if (stopped) return;
+    if (running) {
+      // It may have read before the last writes committed.
+      dirty = urgent = true;
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    run();
+  };
   run();
   return {
     changed,
+    now,
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -53,12 +53,41 @@ describe('throttledRunner', () => {
     runner.stop();
   });
 
+  test('now() runs at once when the writes have ended, instead of after the back-off', async () => {
+    const start = Date.now();
+    const { runs, query } = slowQuery(() => 1_000);
+    const runner = throttledRunner(query, () => undefined, 2_000);
+    const writes = setInterval(() => runner.changed(), 100);
+    await vi.advanceTimersByTimeAsync(5_000);
+    clearInterval(writes);
+    // The back-off had the next run at 20 s; the end of the writes brings it to now.
+    runner.now();
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(runs.map((t) => t - start)).toEqual([0, 5_000]);
+    runner.stop();
+  });
+
+  test('now() during a run runs once more right after it: that run may have read before the last writes', async () => {
+    const start = Date.now();
+    const { runs, query } = slowQuery(() => 1_000);
+    const values: number[] = [];
+    const runner = throttledRunner(query, (v) => values.push(v), 2_000);
+    await vi.advanceTimersByTimeAsync(500);
+    runner.now();
+    runner.now();
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(runs.map((t) => t - start)).toEqual([0, 1_000]);
+    expect(values).toEqual([1, 2]);
+    runner.stop();
+  });
+
   test('nothing runs or is reported after stop', async () => {
     const { runs, query } = slowQuery(() => 50);
     const values: number[] = [];
     const runner = throttledRunner(query, (v) => values.push(v), 100);
     runner.stop();
     runner.changed();
+    runner.now();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(runs).toHaveLength(1);
     expect(values).toEqual([]);

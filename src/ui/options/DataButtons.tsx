@@ -3,6 +3,7 @@ import { send } from '../../browser';
 import { loadDemoData } from '../../demo/data';
 import { exportCsv } from '../../import/export-csv';
 import { db } from '../../store/db';
+import { writesSettled } from '../hooks';
 
 export function ExportButton() {
   const [status, setStatus] = useState<string | null>(null);
@@ -36,6 +37,7 @@ export function DemoButton() {
     setStatus('Loading demo data…');
     try {
       const { constituents, interactions } = await loadDemoData(db());
+      writesSettled();
       void send('refreshBadges', {});
       setStatus(`Demo data loaded: ${constituents} constituents, ${interactions} interactions.`);
     } catch (error) {

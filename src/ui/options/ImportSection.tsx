@@ -4,7 +4,7 @@ import { clearCheckpoint, isSameFile, readCheckpoint, type ImportCheckpoint } fr
 import { autoMap, CSV_FIELDS, type CsvField } from '../../import/columns';
 import { importCsv, readCsvHeaders, type ImportReport } from '../../import/import-csv';
 import { db, knownIndexMaintainer } from '../../store/db';
-import { useLiveQuery } from '../hooks';
+import { useLiveQuery, writesSettled } from '../hooks';
 
 type Step =
   | { name: 'idle' }
@@ -70,6 +70,7 @@ export function ImportSection() {
     } finally {
       stopper.current = null;
       resumeIndex?.();
+      writesSettled();
     }
   }
 

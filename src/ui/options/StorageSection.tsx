@@ -5,7 +5,7 @@ import { db } from '../../store/db';
 import { clearCachedData, storageSummary } from '../../store/maintenance';
 import { syncStatus } from '../../sync/pull';
 import { relative } from '../format';
-import { useThrottledQuery } from '../hooks';
+import { useThrottledQuery, writesSettled } from '../hooks';
 import { DemoButton, ExportButton } from './DataButtons';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toLocaleString(undefined, { maximumFractionDigits: 1 })} MB`;
@@ -37,6 +37,7 @@ export function StorageSection() {
     setMessage(null);
     try {
       const { constituents } = await clearCachedData(db());
+      writesSettled();
       void send('refreshBadges', {});
       if (crm) void send('syncNow', {});
       setMessage(`Cleared ${constituents.toLocaleString()} constituents${crm ? '; syncing again from CiviCRM.' : '.'}`);
