@@ -255,7 +255,7 @@ interface SizeDetail {
   popup: PaintDetail & { cold: Dist; expected: string; getTabProfileMessage: Dist; emptyPage: Dist };
   sidePanel: PaintDetail & { emptyPage: Dist };
   floors: {
-    rawPut: { constituents: number; identities: number; seconds: number; rowsPerSec: number; transactions: number; cpuSecondsByProcess: Record<string, number>; browserCpuSecondsByThread: Record<string, number> };
+    rawPut: { constituents: number; identities: number; seconds: number; rowsPerSec: number; rowsPerSecByTenth: number[]; transactions: number; cpuSecondsByProcess: Record<string, number>; browserCpuSecondsByThread: Record<string, number> };
     /** The same records into stores with Kindred's indexes, first INDEXED_ROWS rows; and Kindred's import rate over those rows. */
     indexedPut: { constituents: number; identities: number; seconds: number; rowsPerSec: number; importRowsPerSecSameRows: number; cpuSecondsByProcess: Record<string, number>; browserCpuSecondsByThread: Record<string, number> };
     rawGet: Dist;
@@ -651,6 +651,8 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
       await tab.goto(url);
       const now = new Date().toISOString();
       const total = { constituents: 0, identities: 0, putMs: 0, transactions: 0 };
+      // Put time against rows, as the import's progress is kept: the two compare tenth by tenth.
+      const progress: { s: number; rows: number }[] = [{ s: 0, rows: 0 }];
       const PER_CALL = 2; // transactions per evaluate (≈ 5 MB of records)
       let lastLog = Date.now();
       const cpuBefore = cpuByKind(browserPid);
@@ -663,6 +665,7 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
         total.identities += r.identities;
         total.putMs += r.putMs;
         total.transactions += r.transactions;
+        progress.push({ s: total.putMs / 1000, rows: total.constituents });
         if (Date.now() - lastLog > 30_000) {
           lastLog = Date.now();
           log(`  ${label}: ${total.constituents.toLocaleString('en-US')} rows, ${Math.round(total.constituents / (total.putMs / 1000))} rows/s`);
@@ -673,7 +676,7 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
       const cpuSeconds = cpuDelta(cpuBefore, cpuByKind(browserPid));
       const browserThreads = cpuDelta(threadsBefore, browserThreadCpu(browserPid));
       log(`  ${label}: browser-process CPU s by thread ${JSON.stringify(browserThreads)}`);
-      return { tab, total, rowsPerSec: round(total.constituents / (total.putMs / 1000), 0), cpuSeconds, browserThreads };
+      return { tab, total, rowsPerSec: round(total.constituents / (total.putMs / 1000), 0), rowsPerSecByTenth: ratesByTenth(progress, n), cpuSeconds, browserThreads };
     };
     const put = await putFloor('https://x.com/__floor', Math.min(n, FLOOR_ROWS), false, 'raw put');
     const rawPutRowsPerSec = put.rowsPerSec;
@@ -693,7 +696,7 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
     const network = await run(floorPage, inPage.networkLookups, { url: crm.url, keys: probeKeys.slice(0, counts.network + 2) });
     await floorPage.close();
     const floors: SizeDetail['floors'] = {
-      rawPut: { constituents: put.total.constituents, identities: put.total.identities, seconds: round(put.total.putMs / 1000, 1), rowsPerSec: rawPutRowsPerSec, transactions: put.total.transactions, cpuSecondsByProcess: put.cpuSeconds, browserCpuSecondsByThread: put.browserThreads },
+      rawPut: { constituents: put.total.constituents, identities: put.total.identities, seconds: round(put.total.putMs / 1000, 1), rowsPerSec: rawPutRowsPerSec, rowsPerSecByTenth: put.rowsPerSecByTenth, transactions: put.total.transactions, cpuSecondsByProcess: put.cpuSeconds, browserCpuSecondsByThread: put.browserThreads },
       indexedPut: {
         constituents: indexed.total.constituents, identities: indexed.total.identities, seconds: round(indexed.total.putMs / 1000, 1), rowsPerSec: indexedPutRowsPerSec,
         importRowsPerSecSameRows: importRateAt(progress, indexed.total.constituents),
@@ -1022,7 +1025,10 @@ function sizeTable(n: number, f: SizeFigures, d: SizeDetail): string {
   rows.push(['import', `${f.importRowsPerSec.toLocaleString('en-US')} rows/s`, `${f.rawPutRowsPerSec.toLocaleString('en-US')} rows/s raw put`, `${f.importOfRawPut}×`, '', '', `≥ ${BUDGETS.importOfRawPut}× raw put`, verdict(f.importOfRawPut >= BUDGETS.importOfRawPut)]);
   if (f.rawPutRows !== undefined) rows.push([`  raw put capped at the first ${f.rawPutRows.toLocaleString('en-US')} rows`, `import over them ${f.importRowsPerSecSameRowsAsRawPut?.toLocaleString('en-US')} rows/s`, '', '', '', '', '', '']);
   rows.push([`  put with Kindred's indexes, first ${Math.min(n, INDEXED_ROWS).toLocaleString('en-US')} rows`, `${f.indexedPutRowsPerSec.toLocaleString('en-US')} rows/s`, `import over them ${d.floors.indexedPut.importRowsPerSecSameRows.toLocaleString('en-US')} rows/s`, ratio(d.floors.indexedPut.importRowsPerSecSameRows, f.indexedPutRowsPerSec), '', '', '', '']);
-  rows.push(['  import rows/s by tenth of the file', d.import.rowsPerSecByTenth.map((x) => (Number.isFinite(x) ? Math.round(x) : '?')).join(' '), '', '', '', '', '', '']);
+  const tenths = (xs: number[]) => xs.map((x) => (Number.isFinite(x) ? Math.round(x) : '?')).join(' ');
+  rows.push(['  import rows/s by tenth of the file', tenths(d.import.rowsPerSecByTenth), '', '', '', '', '', '']);
+  rows.push(['  raw put rows/s by tenth', tenths(d.floors.rawPut.rowsPerSecByTenth), '', '', '', '', '', '']);
+  rows.push(['  import / raw put by tenth', d.import.rowsPerSecByTenth.map((x, i) => ratio(x, d.floors.rawPut.rowsPerSecByTenth[i] ?? NaN) || '?').join(' '), '', '', '', '', '', '']);
   rows.push(['  import wall time', `${d.import.seconds} s`, `${round(n / f.rawPutRowsPerSec, 1)} s raw put`, '', '', '', '', '']);
   const at = d.import.memory.pageHeapAtMB;
   rows.push(['  options page heap at 25/50/75/100%', `${at[25] ?? '?'}/${at[50] ?? '?'}/${at[75] ?? '?'}/${at[100] ?? '?'} MB`, `after GC ${d.import.pageHeapAfterGcMB} MB`, '', '', '', 'constant', '']);
