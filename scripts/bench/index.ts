@@ -11,6 +11,7 @@
 import { relative } from 'node:path';
 import { runContent } from './content';
 import { runScale } from './scale';
+import { runStartup } from './startup';
 import { runSync } from './sync';
 import { repoRoot } from '../lib/harness';
 import { machine, resultsFile, writeResults, type BenchOptions } from './lib';
@@ -21,6 +22,7 @@ const SECTIONS: Record<string, Section> = {
   content: runContent,
   sync: runSync,
   scale: runScale,
+  startup: runStartup,
 };
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] } {

@@ -1,7 +1,8 @@
 // Browser-side plumbing of the scale benchmark (scripts/bench/scale.ts): running scale-page.ts
 // functions in extension pages and in the content script's isolated world, the CRM double of the
 // network baseline, memory/CPU sampling, CPU profiles, and opening the real popup and side panel.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
@@ -65,8 +66,16 @@ export interface IsolatedWorld {
   contextId: number;
 }
 
-/** Opens `url` and finds the execution context of Kindred's content script in it. */
-export async function openSocialTab(context: BrowserContext, extensionId: string, url: string): Promise<{ page: Page; world: IsolatedWorld }> {
+/**
+ * Opens `url` and finds the execution context of Kindred's content script in it, and of the content
+ * scripts of the extensions in `also` (the empty-worker floor's), in the same page.
+ */
+export async function openSocialTab(
+  context: BrowserContext,
+  extensionId: string,
+  url: string,
+  also: readonly string[] = [],
+): Promise<{ page: Page; world: IsolatedWorld; also: Map<string, IsolatedWorld> }> {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   const contexts: { id: number; origin: string; auxData?: { type?: string; isDefault?: boolean } }[] = [];
@@ -75,15 +84,37 @@ export async function openSocialTab(context: BrowserContext, extensionId: string
   await cdp.send('Runtime.enable');
   await page.goto(url, { waitUntil: 'load' });
   const deadline = Date.now() + 10_000;
+  const worldOf = (id: string) => contexts.find((c) => c.auxData?.type === 'isolated' && c.origin === `chrome-extension://${id}`);
   for (;;) {
-    const world = contexts.find((c) => c.auxData?.type === 'isolated' && c.origin === `chrome-extension://${extensionId}`);
-    if (world) {
+    const world = worldOf(extensionId);
+    if (world && also.every((id) => worldOf(id))) {
       await cdp.send('Runtime.disable'); // no more context events needed; keeps CDP quiet during timing
-      return { page, world: { cdp, contextId: world.id } };
+      return { page, world: { cdp, contextId: world.id }, also: new Map(also.map((id) => [id, { cdp, contextId: worldOf(id)!.id }])) };
     }
-    if (Date.now() > deadline) throw new Error(`Kindred's content script did not run on ${url}`);
+    if (Date.now() > deadline) throw new Error(`${world ? 'The empty-worker extension' : "Kindred"}'s content script did not run on ${url}`);
     await sleep(50);
   }
+}
+
+/**
+ * The cold-start floor: an unpacked MV3 extension whose service worker does nothing but answer a
+ * message, with an empty content script on x.com to send from. A cold ping to it, next to a cold
+ * ping to Kindred's worker in the same browser, is what starting a worker costs Chromium here, and
+ * the difference what Kindred's own start (its script, its listeners) adds.
+ */
+export function writeEmptyExtension(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const manifest = {
+    manifest_version: 3,
+    name: 'Kindred bench: empty worker',
+    version: '1.0.0',
+    background: { service_worker: 'background.js' },
+    content_scripts: [{ matches: ['https://x.com/*'], js: ['content.js'], run_at: 'document_idle' }],
+  };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(join(dir, 'background.js'), 'chrome.runtime.onMessage.addListener((message, sender, sendResponse) => sendResponse(null));\n');
+  writeFileSync(join(dir, 'content.js'), '// An isolated world for the bench to send from.\n');
+  return dir;
 }
 
 // ---------------------------------------------------------------------------------------------

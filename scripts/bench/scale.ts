@@ -52,11 +52,11 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { KindredDB } from '../../src/store/db';
 import { foldName } from '../../src/store/model';
-import { browserProcessId, extensionPage, launchBrowser, listTargets, repoRoot, serviceWorkerCdp, startSiteServer, stopServiceWorkerQuietly, tabIdOf, type Launched } from '../lib/harness';
+import { browserProcessId, extensionIdForPath, extensionPage, launchBrowser, listTargets, repoRoot, serviceWorkerCdp, startSiteServer, stopServiceWorkerQuietly, tabIdOf, type Launched } from '../lib/harness';
 import { benchTmp, readResults, round, sleep, table, writeResults, type BenchOptions } from './lib';
 import {
   browserThreadCpu, closeTarget, cpuByKind, cpuDelta, dist, EMPTY_PAGE, loadAvg, MB, NETWORK_DELAY_MS, openPopupOnce, openSidePanelOnce, openSocialTab, profilePage, run, runIsolated,
-  Sampler, startCrmDouble, topSelf, workerEval, workerHeapAfterGc, type CardPaint, type CpuProfile, type Dist, type MemoryTrace,
+  Sampler, startCrmDouble, topSelf, workerEval, workerHeapAfterGc, writeEmptyExtension, type CardPaint, type CpuProfile, type Dist, type MemoryTrace,
 } from './scale-browser';
 import { lookupKeys, person, searchQueries, SEED, storedRecords, writeCsv, type CsvFile } from './scale-data';
 import * as inPage from './scale-page';
@@ -217,6 +217,10 @@ export interface SizeFigures {
   messagePingWarmP95Ms: number;
   messagePingColdP50Ms: number;
   messagePingColdP95Ms: number;
+  /** The same ping to an extension whose worker does nothing else (writeEmptyExtension), same browser. */
+  emptyWorkerPingWarmP95Ms: number;
+  emptyWorkerPingColdP50Ms: number;
+  emptyWorkerPingColdP95Ms: number;
   rawNameRangeP95Ms: number;
   quick: boolean;
   date: string;
@@ -249,7 +253,7 @@ interface SizeDetail {
   worker: { afterImportMB: number; afterWarmLookupsMB: number; freshAfterColdLookupMB: number; peakMB: number };
   /** The known-identity index (src/store/known-index.ts): its size, its build (by the worker, after the import), and reading it in the worker. */
   knownIndex: { profiles: number; shortOfProfiles: number; bytes: number; buildMs: number; builtBy: 'options page' | 'worker'; currentAfterSeconds: number; workerReadMs: Dist };
-  lookup: { warm: Dist; warmPing: Dist; cold: Dist; coldPing: Dist; coldDatabaseClosed: Dist & { keepersClosed: number; known: Dist; unknown: Dist; wrongAnswers: number }; wrongAnswers: number; coldRestartsVerified: string; errors: string[]; workerProfile?: { fn: string; ms: number }[] };
+  lookup: { warm: Dist; warmPing: Dist; warmEmptyPing: Dist; cold: Dist; coldPing: Dist; coldEmptyWorkerPing: Dist; coldDatabaseClosed: Dist & { keepersClosed: number; known: Dist; unknown: Dist; wrongAnswers: number }; wrongAnswers: number; coldRestartsVerified: string; errors: string[]; workerProfile?: { fn: string; ms: number }[] };
   batch100: { warm: Dist; cold: Dist; knownPerBatch: number };
   search: { prefix: Dist; prefixHits: Dist; fuzzy: Dist; fuzzyHits: Dist; fuzzyByKind: Record<string, { n: number; zeroHits: number; medianHits: number }>; examples: { query: string; hits: number }[]; errors: string[] };
   popup: PaintDetail & { cold: Dist; expected: string; getTabProfileMessage: Dist; emptyPage: Dist };
@@ -288,7 +292,9 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
     const handle = url.pathname.split('/')[1];
     return url.hostname === 'x.com' && handle ? { body: profilePage(handle) } : null;
   });
-  const launched: Launched = await launchBrowser({ port: site.port, extensionDir });
+  const emptyDir = writeEmptyExtension(join(benchTmp, 'empty-ext'));
+  const emptyId = extensionIdForPath(emptyDir);
+  const launched: Launched = await launchBrowser({ port: site.port, extensionDir, alsoLoad: [emptyDir] });
   const { context, extensionId } = launched;
   try {
     const browserPid = await browserProcessId(context);
@@ -456,7 +462,8 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
     const star = person(interactions.richest.index);
     const xKey = star.identities[0]!.key;
     const starUrl = `https://x.com/${xKey.slice(2)}`;
-    const social = await openSocialTab(context, extensionId, starUrl);
+    const social = await openSocialTab(context, extensionId, starUrl, [emptyId]);
+    const emptyWorld = social.also.get(emptyId)!;
     const sw = await launched.serviceWorker();
     const tabId = await tabIdOf(sw, starUrl);
     const warmKeys = lookupKeys(n, counts.warm + 50, 0.5, 11);
@@ -472,14 +479,15 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
     if (warmProfile) log(`  worker profile over the warm lookups (self ms): ${warmProfile.slice(0, 15).map((e) => `${e.fn} ${e.ms}`).join('; ')}`);
     const wrongAnswers = warm.known.filter((k, i) => k !== (warmKeys[i]!.known ? 1 : 0)).length;
     const warmPing = await runIsolated(social.world, inPage.messageLoop, { batches: Array.from({ length: counts.warmPing + 20 }, () => []), ping: true });
+    const warmEmptyPing = await runIsolated(emptyWorld, inPage.messageLoop, { batches: Array.from({ length: counts.warmPing + 20 }, () => []), ping: true });
     const knownPerBatch = 25;
     const batchKeys = (count: number, salt: number) =>
       Array.from({ length: count }, (_, b) => lookupKeys(n, 100, knownPerBatch / 100, salt + b).map((k) => k.key));
     const batchWarm = await runIsolated(social.world, inPage.messageLoop, { batches: batchKeys(counts.batchWarm + 5, 5_000), ping: false });
     const workerAfterWarm = await workerHeapAfterGc(context, extensionId);
-    const lookup = { warm: dist(warm.ms.slice(50)), warmPing: dist(warmPing.ms.slice(20)) };
+    const lookup = { warm: dist(warm.ms.slice(50)), warmPing: dist(warmPing.ms.slice(20)), warmEmptyPing: dist(warmEmptyPing.ms.slice(20)) };
     const batchWarmDist = dist(batchWarm.ms.slice(5));
-    log(`  lookup warm p50/p95/p99 ${lookup.warm.p50}/${lookup.warm.p95}/${lookup.warm.p99} ms (ping p95 ${lookup.warmPing.p95}); batch of 100 p50/p95 ${batchWarmDist.p50}/${batchWarmDist.p95} ms; wrong answers ${wrongAnswers}`);
+    log(`  lookup warm p50/p95/p99 ${lookup.warm.p50}/${lookup.warm.p95}/${lookup.warm.p99} ms (ping p95 ${lookup.warmPing.p95}, to an empty worker ${lookup.warmEmptyPing.p95}); batch of 100 p50/p95 ${batchWarmDist.p50}/${batchWarmDist.p95} ms; wrong answers ${wrongAnswers}`);
     phase('lookupWarm');
 
     // --- Name search -------------------------------------------------------------------------
@@ -570,6 +578,7 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
     const coldKeys = lookupKeys(n, counts.cold, 1, 31);
     const cold: number[] = [];
     const coldPing: number[] = [];
+    const coldEmptyPing: number[] = [];
     const coldBatch: number[] = [];
     const coldErrors: string[] = [];
     let verified = 0;
@@ -586,11 +595,21 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
     for (const p of context.pages()) if (p.url().startsWith(`chrome-extension://${extensionId}/`)) await p.close();
     const rounds = Math.max(counts.cold, counts.coldPing, counts.coldBatch);
     for (let r = 0; r < rounds; r++) {
-      const kinds: ('single' | 'ping' | 'batch')[] = [];
+      const kinds: ('single' | 'ping' | 'batch' | 'empty')[] = [];
       if (r < counts.cold) kinds.push('single');
-      if (r < counts.coldPing) kinds.push('ping');
+      if (r < counts.coldPing) kinds.push('ping', 'empty');
       if (r < counts.coldBatch) kinds.push('batch');
       for (const kind of kinds) {
+        if (kind === 'empty') {
+          // Both workers stopped, as for Kindred's; the ping goes to the empty one.
+          await stopServiceWorkerQuietly(social.world.cdp, context, extensionId);
+          await stopServiceWorkerQuietly(social.world.cdp, context, emptyId);
+          await sleep(COLD_WAIT_MS);
+          const res = await runIsolated(emptyWorld, inPage.messageLoop, { batches: [[]], ping: true });
+          coldErrors.push(...res.errors);
+          coldEmptyPing.push(res.ms[0]!);
+          continue;
+        }
         attempts++;
         await workerEval(context, extensionId, 'globalThis.__benchColdMark = 1').catch(() => undefined);
         await stopServiceWorkerQuietly(social.world.cdp, context, extensionId);
@@ -605,7 +624,7 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
         const ms = res.ms[0]!;
         (kind === 'single' ? cold : kind === 'ping' ? coldPing : coldBatch).push(ms);
       }
-      if (n >= 1_000_000 || r === rounds - 1) log(`  cold round ${r + 1}/${rounds}: single ${cold.at(-1)?.toFixed(1) ?? '-'} ms, ping ${r < counts.coldPing ? coldPing.at(-1)?.toFixed(1) : '-'} ms, batch ${r < counts.coldBatch ? coldBatch.at(-1)?.toFixed(1) : '-'} ms`);
+      if (n >= 1_000_000 || r === rounds - 1) log(`  cold round ${r + 1}/${rounds}: single ${cold.at(-1)?.toFixed(1) ?? '-'} ms, ping ${r < counts.coldPing ? coldPing.at(-1)?.toFixed(1) : '-'} ms (empty worker ${r < counts.coldPing ? coldEmptyPing.at(-1)?.toFixed(1) : '-'} ms), batch ${r < counts.coldBatch ? coldBatch.at(-1)?.toFixed(1) : '-'} ms`);
     }
     // Cold with the database closed too: the keeper (an offscreen document holding a connection
     // open, if the build has one) is closed as well, as after a browser restart, and left closed
@@ -741,7 +760,7 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
         profileIndexedDbDirMB: dirMB,
       },
       worker: { afterImportMB: workerAfterImport.usedMB, afterWarmLookupsMB: workerAfterWarm.usedMB, freshAfterColdLookupMB: workerFresh.usedMB, peakMB: memory.workerHeapPeakMB },
-      lookup: { ...lookup, cold: dist(cold), coldPing: dist(coldPing), coldDatabaseClosed: { ...dist(coldNoKeeper), keepersClosed: keepers, known: dist(coldNoKeeperKnown), unknown: dist(coldNoKeeperUnknown), wrongAnswers: coldNoKeeperWrong }, wrongAnswers, coldRestartsVerified: `${verified}/${attempts}`, errors: [...warm.errors, ...coldErrors].slice(0, 5), ...(warmProfile ? { workerProfile: warmProfile } : {}) },
+      lookup: { ...lookup, cold: dist(cold), coldPing: dist(coldPing), coldEmptyWorkerPing: dist(coldEmptyPing), coldDatabaseClosed: { ...dist(coldNoKeeper), keepersClosed: keepers, known: dist(coldNoKeeperKnown), unknown: dist(coldNoKeeperUnknown), wrongAnswers: coldNoKeeperWrong }, wrongAnswers, coldRestartsVerified: `${verified}/${attempts}`, errors: [...warm.errors, ...coldErrors].slice(0, 5), ...(warmProfile ? { workerProfile: warmProfile } : {}) },
       batch100: { warm: batchWarmDist, cold: dist(coldBatch), knownPerBatch },
       knownIndex,
       search,
@@ -799,6 +818,9 @@ async function measureSize(n: number, options: BenchOptions, extensionDir: strin
       messagePingWarmP95Ms: lookup.warmPing.p95,
       messagePingColdP50Ms: detail.lookup.coldPing.p50,
       messagePingColdP95Ms: detail.lookup.coldPing.p95,
+      emptyWorkerPingWarmP95Ms: lookup.warmEmptyPing.p95,
+      emptyWorkerPingColdP50Ms: detail.lookup.coldEmptyWorkerPing.p50,
+      emptyWorkerPingColdP95Ms: detail.lookup.coldEmptyWorkerPing.p95,
       rawNameRangeP95Ms: floors.nameRange.p95,
       quick,
       date: new Date().toISOString(),
@@ -1000,10 +1022,12 @@ function sizeTable(n: number, f: SizeFigures, d: SizeDetail): string {
   add('lookup warm p95', f.lookupWarmP95Ms, f.rawGetP95Ms, 'IDB get', `≤ ${BUDGETS.lookupWarmP95Ms} ms`, f.lookupWarmP95Ms <= BUDGETS.lookupWarmP95Ms);
   add('lookup warm p99', f.lookupWarmP99Ms, d.floors.rawGet.p99, 'IDB get', '', null);
   add('  message path alone (ping) p50', f.messagePingWarmP50Ms, NaN, '', '', null);
-  add('  message path alone (ping) p95', f.messagePingWarmP95Ms, NaN, '', '', null);
+  add('  message path alone (ping) p95', f.messagePingWarmP95Ms, f.emptyWorkerPingWarmP95Ms, 'empty worker', '', null);
   add('  in-memory Map.get (floor of floors)', f.mapGetNs, NaN, '', '', null, 'ns');
   add('lookup cold p50', f.lookupColdP50Ms, f.messagePingColdP50Ms, 'cold ping', '', null);
   add('lookup cold p95', f.lookupColdP95Ms, f.messagePingColdP95Ms, 'cold ping', `≤ ${BUDGETS.lookupColdP95Ms} ms`, f.lookupColdP95Ms <= BUDGETS.lookupColdP95Ms);
+  add('  cold ping p50', f.messagePingColdP50Ms, f.emptyWorkerPingColdP50Ms, 'empty worker p50', '', null);
+  add('  cold ping p95', f.messagePingColdP95Ms, f.emptyWorkerPingColdP95Ms, 'empty worker p95', '', null);
   add('lookup cold, database closed too, p50', f.lookupColdDbClosedP50Ms, f.messagePingColdP50Ms, 'cold ping', '', null);
   if (f.lookupColdDbClosedP95Ms !== undefined) add('lookup cold, database closed too, p95', f.lookupColdDbClosedP95Ms, f.messagePingColdP95Ms, 'cold ping', '', null);
   if (f.knownIndexBuildMs !== undefined) add(`known-identity index build (${f.knownIndexMB} MB)`, f.knownIndexBuildMs, NaN, '', '', null);

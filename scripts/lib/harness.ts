@@ -149,6 +149,8 @@ export interface LaunchOptions {
   /** Browser locale (`en-US` unless given). */
   locale?: string;
   args?: string[];
+  /** More unpacked extensions to load beside Kindred (the bench's empty-worker floor). */
+  alsoLoad?: string[];
 }
 
 export interface Launched {
@@ -204,8 +206,8 @@ export async function launchBrowser(options: LaunchOptions): Promise<Launched> {
     locale: options.locale ?? 'en-US',
     ...(options.handleSignals === false ? { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false } : {}),
     args: [
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
+      `--disable-extensions-except=${[extensionDir, ...(options.alsoLoad ?? [])].join(',')}`,
+      `--load-extension=${[extensionDir, ...(options.alsoLoad ?? [])].join(',')}`,
       `--host-resolver-rules=${hostResolverRules(options.port, options.hosts ?? DEFAULT_HOSTS, options.isolate ?? true)}`,
       options.trustSpki ? `--ignore-certificate-errors-spki-list=${options.trustSpki}` : '--ignore-certificate-errors',
       '--no-sandbox',
