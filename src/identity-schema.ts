@@ -1,5 +1,5 @@
 // zod schemas for identities at trust boundaries (messages, storage, imports).
-import * as z from 'zod';
+import * as z from './zod';
 import { parseIdentityKey, PLATFORMS } from './identity';
 
 export const platformSchema = z.enum(PLATFORMS);

@@ -1,5 +1,5 @@
 // User settings, validated at the boundary (storage can hold anything an older version wrote).
-import * as z from 'zod';
+import * as z from './zod';
 import { PLATFORMS, type Platform } from './identity';
 import { platformSchema } from './identity-schema';
 

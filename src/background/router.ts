@@ -1,6 +1,6 @@
 // Trust boundary for runtime messages: sender check → schema parse → handler, failing closed.
 // Kept free of the platform wrapper so it can be unit-tested with plain objects.
-import * as z from 'zod';
+import * as z from '../zod';
 import { ConnectorError } from '../crm/types';
 import {
   envelopeSchema, isMessageType, messages,

@@ -2,7 +2,7 @@
 // `params` JSON field to `{base}/civicrm/ajax/api4/{Entity}/{action}`, authenticated by AuthX's
 // X-Civi-Auth header. Every reply is parsed with zod before it is used; every failure becomes a
 // ConnectorError the user can act on.
-import * as z from 'zod';
+import * as z from '../zod';
 import { identityKey, PLATFORM_LABELS, PLATFORMS, type Identity, type Platform } from '../identity';
 import { canonicalizeProfile, profileUrl } from '../sites';
 import { INTERACTION_KIND_LABELS, INTERACTION_KINDS, type Constituent, type Gift, type Giving, type Interaction, type InteractionKind } from '../store/model';
@@ -35,99 +35,115 @@ function normaliseBaseUrl(input: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-export const civicrmConfigSchema = z.object({
-  /** The site's address, including any path the CMS lives under (`/wordpress`, `/site`). */
-  baseUrl: z.url({ protocol: /^https?$/, error: 'Enter the address of your CiviCRM site (http or https).' }).transform(normaliseBaseUrl),
-  apiKey: z.string().trim().min(1, 'Enter the API key of the CiviCRM contact Kindred acts as.'),
-  /** Needed unless that contact has the "authenticate with api key" permission (§2.3 guards). */
-  siteKey: z
-    .string()
-    .trim()
-    .optional()
-    .transform((key) => key || undefined),
-  /** Per request; the default suits a slow shared host. */
-  timeoutMs: z.number().int().positive().optional(),
-});
+export const civicrmConfigSchema = z.lazy(() =>
+  z.object({
+    /** The site's address, including any path the CMS lives under (`/wordpress`, `/site`). */
+    baseUrl: z.url({ protocol: /^https?$/, error: 'Enter the address of your CiviCRM site (http or https).' }).transform(normaliseBaseUrl),
+    apiKey: z.string().trim().min(1, 'Enter the API key of the CiviCRM contact Kindred acts as.'),
+    /** Needed unless that contact has the "authenticate with api key" permission (§2.3 guards). */
+    siteKey: z
+      .string()
+      .trim()
+      .optional()
+      .transform((key) => key || undefined),
+    /** Per request; the default suits a slow shared host. */
+    timeoutMs: z.number().int().positive().optional(),
+  }),
+);
 export type CiviConfig = z.output<typeof civicrmConfigSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Reply schemas: the envelope, the error bodies, and one row schema per query.
 
-const envelopeSchema = z.object({
-  values: z.array(z.unknown()),
-  countMatched: z.number().int().nonnegative().nullish(),
-});
+const envelopeSchema = z.lazy(() =>
+  z.object({
+    values: z.array(z.unknown()),
+    countMatched: z.number().int().nonnegative().nullish(),
+  }),
+);
 /** API errors `{error_code, error_message, status}`, maintenance `{status_code, status_message}` (§2.4). */
-const errorBodySchema = z.object({
-  error_code: z.union([z.number(), z.string()]).nullish(),
-  error_message: z.string().nullish(),
-  status_message: z.string().nullish(),
-});
-const whoAmISchema = z.object({ contact_id: z.coerce.number().int().positive().nullable() });
+const errorBodySchema = z.lazy(() =>
+  z.object({
+    error_code: z.union([z.number(), z.string()]).nullish(),
+    error_message: z.string().nullish(),
+    status_message: z.string().nullish(),
+  }),
+);
+const whoAmISchema = z.lazy(() => z.object({ contact_id: z.coerce.number().int().positive().nullable() }));
 
-const id = z.coerce.number().int().positive();
-const text = z
-  .string()
-  .nullish()
-  .transform((value) => value ?? null);
+const id = z.lazy(() => z.coerce.number().int().positive());
+const text = z.lazy(() =>
+  z
+    .string()
+    .nullish()
+    .transform((value) => value ?? null),
+);
 /** APIv4 answers booleans as true/false; older sites and some fields say 0/1 or "0"/"1". */
-const flag = z
-  .union([z.boolean(), z.number(), z.string()])
-  .nullish()
-  .transform((value) => value === true || value === 1 || value === '1');
+const flag = z.lazy(() =>
+  z
+    .union([z.boolean(), z.number(), z.string()])
+    .nullish()
+    .transform((value) => value === true || value === 1 || value === '1'),
+);
 /** Money is a decimal(20,2): a JSON number or a string, depending on the version. */
-const money = z.union([z.number().finite(), z.string().regex(/^-?\d+(?:\.\d+)?$/).transform(Number)]);
-const civiTime = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+const money = z.lazy(() => z.union([z.number().finite(), z.string().regex(/^-?\d+(?:\.\d+)?$/).transform(Number)]));
+const civiTime = z.lazy(() => z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/));
 
 const CONTACT_FIELDS = [
   'id', 'display_name', 'first_name', 'last_name', 'image_URL', 'created_date', 'modified_date', 'is_deleted',
   'do_not_email', 'do_not_phone', 'do_not_mail', 'do_not_sms', 'is_opt_out',
 ];
-const contactRow = z.object({
-  id,
-  display_name: text,
-  first_name: text,
-  last_name: text,
-  image_URL: text,
-  created_date: text,
-  modified_date: text,
-  is_deleted: flag,
-  do_not_email: flag,
-  do_not_phone: flag,
-  do_not_mail: flag,
-  do_not_sms: flag,
-  is_opt_out: flag,
-});
+const contactRow = z.lazy(() =>
+  z.object({
+    id,
+    display_name: text,
+    first_name: text,
+    last_name: text,
+    image_URL: text,
+    created_date: text,
+    modified_date: text,
+    is_deleted: flag,
+    do_not_email: flag,
+    do_not_phone: flag,
+    do_not_mail: flag,
+    do_not_sms: flag,
+    is_opt_out: flag,
+  }),
+);
 type ContactRow = z.output<typeof contactRow>;
 
-const emailRow = z.object({ contact_id: id, email: text, is_primary: flag });
-const phoneRow = z.object({ contact_id: id, phone: text, is_primary: flag });
-const websiteRow = z.object({ contact_id: id, url: text, 'website_type_id:name': text });
-const entityTagRow = z.object({ entity_id: id, 'tag_id:label': text });
-const groupContactRow = z.object({ contact_id: id, 'group_id:label': text });
-const contributionRow = z.object({
-  id,
-  contact_id: id,
-  total_amount: money,
-  currency: text,
-  receive_date: text,
-  'financial_type_id:label': text,
-});
+const emailRow = z.lazy(() => z.object({ contact_id: id, email: text, is_primary: flag }));
+const phoneRow = z.lazy(() => z.object({ contact_id: id, phone: text, is_primary: flag }));
+const websiteRow = z.lazy(() => z.object({ contact_id: id, url: text, 'website_type_id:name': text }));
+const entityTagRow = z.lazy(() => z.object({ entity_id: id, 'tag_id:label': text }));
+const groupContactRow = z.lazy(() => z.object({ contact_id: id, 'group_id:label': text }));
+const contributionRow = z.lazy(() =>
+  z.object({
+    id,
+    contact_id: id,
+    total_amount: money,
+    currency: text,
+    receive_date: text,
+    'financial_type_id:label': text,
+  }),
+);
 type ContributionRow = z.output<typeof contributionRow>;
-const activityContactRow = z.object({
-  activity_id: id,
-  'activity_id.subject': text,
-  'activity_id.details': text,
-  'activity_id.activity_date_time': text,
-  'activity_id.activity_type_id:name': text,
-});
+const activityContactRow = z.lazy(() =>
+  z.object({
+    activity_id: id,
+    'activity_id.subject': text,
+    'activity_id.details': text,
+    'activity_id.activity_date_time': text,
+    'activity_id.activity_type_id:name': text,
+  }),
+);
 type ActivityContactRow = z.output<typeof activityContactRow>;
-const activitySourceRow = z.object({ activity_id: id, 'contact_id.display_name': text });
-const loggedRow = z.object({ activity_id: id, 'activity_id.details': text });
-const optionRow = z.object({ value: z.union([z.string(), z.number()]), name: text, label: text, is_active: flag });
-const createdRow = z.object({ id });
-const displayNameRow = z.object({ id, display_name: text });
-const modifiedRow = z.object({ modified_date: text });
+const activitySourceRow = z.lazy(() => z.object({ activity_id: id, 'contact_id.display_name': text }));
+const loggedRow = z.lazy(() => z.object({ activity_id: id, 'activity_id.details': text }));
+const optionRow = z.lazy(() => z.object({ value: z.union([z.string(), z.number()]), name: text, label: text, is_active: flag }));
+const createdRow = z.lazy(() => z.object({ id }));
+const displayNameRow = z.lazy(() => z.object({ id, display_name: text }));
+const modifiedRow = z.lazy(() => z.object({ modified_date: text }));
 
 // ---------------------------------------------------------------------------------------------
 // The wire: one POST per call, replies mapped to ConnectorError (the table is in errorFor).
@@ -503,23 +519,25 @@ function namesFor(draft: ConstituentDraft): { first_name: string | null; last_na
 // ---------------------------------------------------------------------------------------------
 // Sync cursor: opaque to the caller, a versioned JSON object here.
 
-const countSchema = z.number().int().nonnegative();
-const cursorSchema = z.discriminatedUnion('phase', [
-  /** Full pass: keyset on id; `start` is the newest `modified_date` before the pass began. */
-  z.object({ v: z.literal(1), phase: z.literal('full'), afterId: countSchema, start: civiTime, done: countSchema, total: countSchema.nullable() }),
-  /**
-   * Changes since `since` (server time): keyset on (modified_date, id) from `since − overlap`;
-   * `after` is null at the start of a pass, else the last row handled.
-   */
-  z.object({
-    v: z.literal(1),
-    phase: z.literal('changes'),
-    since: civiTime,
-    after: z.tuple([civiTime, id]).nullable(),
-    done: countSchema,
-    total: countSchema.nullable(),
-  }),
-]);
+const countSchema = z.lazy(() => z.number().int().nonnegative());
+const cursorSchema = z.lazy(() =>
+  z.discriminatedUnion('phase', [
+    /** Full pass: keyset on id; `start` is the newest `modified_date` before the pass began. */
+    z.object({ v: z.literal(1), phase: z.literal('full'), afterId: countSchema, start: civiTime, done: countSchema, total: countSchema.nullable() }),
+    /**
+     * Changes since `since` (server time): keyset on (modified_date, id) from `since − overlap`;
+     * `after` is null at the start of a pass, else the last row handled.
+     */
+    z.object({
+      v: z.literal(1),
+      phase: z.literal('changes'),
+      since: civiTime,
+      after: z.tuple([civiTime, id]).nullable(),
+      done: countSchema,
+      total: countSchema.nullable(),
+    }),
+  ]),
+);
 type Cursor = z.output<typeof cursorSchema>;
 
 /** An unreadable cursor (another connector's, an older version) restarts with a full pass. */

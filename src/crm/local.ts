@@ -1,6 +1,6 @@
 // The embedded default CRM: IndexedDB is the system of record. CSV import/export lives in
 // src/import/; this file is the Connector face of the same store.
-import * as z from 'zod';
+import * as z from '../zod';
 import { identityKey, type Identity } from '../identity';
 import { profileUrl } from '../sites';
 import type { KindredDB } from '../store/db';
@@ -8,7 +8,7 @@ import { buildConstituent, knownIdentities, searchByName, timeline } from '../st
 import type { ChangePage, Connector, ConnectorDeps, ConstituentDraft, InteractionDraft } from './types';
 import { ConnectorError } from './types';
 
-export const localConfigSchema = z.object({}).strict();
+export const localConfigSchema = z.lazy(() => z.object({}).strict());
 
 export interface LocalDeps extends ConnectorDeps {
   db: KindredDB;

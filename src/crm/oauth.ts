@@ -7,22 +7,24 @@
 // `TokenStore`. Refreshing is single-flight: SKY refresh tokens are single-use, so two refreshes
 // racing with the same token would sign the user out. One promise per session, plus a Web Lock
 // across contexts, and every refresh re-reads the store first (another context may have won).
-import * as z from 'zod';
+import * as z from '../zod';
 import { excerpt, parseJson, send, type HttpOptions } from './http';
 import { ConnectorError } from './types';
 import type { LockFn } from '../sync/lock';
 
 /** What a token endpoint gave us, normalised. Provider-specific fields (instance_url, environment_id …) are in `extra`. */
-export const tokenSetSchema = z.object({
-  accessToken: z.string().min(1),
-  refreshToken: z.string().min(1).optional(),
-  /** ms since epoch; absent when the provider does not say (Salesforce): then only a 401 tells. */
-  expiresAt: z.number().optional(),
-  refreshExpiresAt: z.number().optional(),
-  issuedAt: z.number(),
-  scope: z.string().optional(),
-  extra: z.record(z.string(), z.string()),
-});
+export const tokenSetSchema = z.lazy(() =>
+  z.object({
+    accessToken: z.string().min(1),
+    refreshToken: z.string().min(1).optional(),
+    /** ms since epoch; absent when the provider does not say (Salesforce): then only a 401 tells. */
+    expiresAt: z.number().optional(),
+    refreshExpiresAt: z.number().optional(),
+    issuedAt: z.number(),
+    scope: z.string().optional(),
+    extra: z.record(z.string(), z.string()),
+  }),
+);
 export type TokenSet = z.infer<typeof tokenSetSchema>;
 
 /** Background only: where a connection's tokens are kept. */
@@ -115,17 +117,19 @@ export function readRedirect(client: OAuthClient, redirected: string, state: str
   return code;
 }
 
-const tokenReplySchema = z
-  .object({
-    access_token: z.string().min(1),
-    token_type: z.string().optional(),
-    refresh_token: z.string().min(1).optional(),
-    expires_in: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
-    refresh_token_expires_in: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
-    scope: z.string().optional(),
-  })
-  .loose();
-const tokenErrorSchema = z.object({ error: z.string(), error_description: z.string().optional() }).loose();
+const tokenReplySchema = z.lazy(() =>
+  z
+    .object({
+      access_token: z.string().min(1),
+      token_type: z.string().optional(),
+      refresh_token: z.string().min(1).optional(),
+      expires_in: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
+      refresh_token_expires_in: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
+      scope: z.string().optional(),
+    })
+    .loose(),
+);
+const tokenErrorSchema = z.lazy(() => z.object({ error: z.string(), error_description: z.string().optional() }).loose());
 
 export interface TokenRequestOptions {
   fetch: typeof fetch;

@@ -2,16 +2,18 @@
 // storage, described by managed_schema.json; Firefox: policies.json "3rdparty" → this add-on), so
 // staff connect to the right Salesforce org or SKY application without typing its ids. What is
 // preset is shown read-only in the connect form; secrets the user signs in with never are.
-import * as z from 'zod';
+import * as z from '../zod';
 
-const text = z.string().trim().min(1).max(2000);
+const text = z.lazy(() => z.string().trim().min(1).max(2000));
 
-export const crmPresetsSchema = z
-  .object({
-    salesforce: z.object({ loginUrl: text.optional(), clientId: text.optional() }).optional(),
-    raisersEdge: z.object({ applicationId: text.optional(), subscriptionKey: text.optional() }).optional(),
-  })
-  .catch({});
+export const crmPresetsSchema = z.lazy(() =>
+  z
+    .object({
+      salesforce: z.object({ loginUrl: text.optional(), clientId: text.optional() }).optional(),
+      raisersEdge: z.object({ applicationId: text.optional(), subscriptionKey: text.optional() }).optional(),
+    })
+    .catch({}),
+);
 export type CrmPresets = z.infer<typeof crmPresetsSchema>;
 
 /** The managed settings as read from `storage.managed.get()`; anything malformed is ignored, never fatal. */

@@ -8,7 +8,7 @@
 // social identities are matched only through the local index that `pull` fills (§0.4); actions
 // have no external id, so `logInteraction` leaves a `[kindred:<key>]` marker in the description
 // and looks for it before and after writing (§3.4).
-import * as z from 'zod';
+import * as z from '../zod';
 import { identityKey, PLATFORM_LABELS, PLATFORMS, type Identity, type Platform } from '../identity';
 import { canonicalizeProfile, profileUrl } from '../sites';
 import { INTERACTION_KIND_LABELS, INTERACTION_KINDS, type Constituent, type Gift, type Giving, type Interaction, type InteractionKind } from '../store/model';
@@ -68,88 +68,100 @@ function endpoint(what: string) {
 
 const blankToUndefined = (value: string | undefined) => value || undefined;
 
-export const raisersEdgeConfigSchema = z.object({
-  /** The "Application ID" of the organisation's own SKY application (public, PKCE). */
-  applicationId: z.string().trim().min(1, "Enter the Application ID of your organisation's SKY application."),
-  /** The organisation's SKY API subscription key (primary or secondary). */
-  subscriptionKey: z.string().trim().min(1, "Enter your organisation's SKY API subscription key."),
-  /** The environment chosen at consent; sent as `environment_id` on re-consent so the user cannot silently switch. */
-  environmentId: z.string().trim().optional().transform(blankToUndefined),
-  apiBase: endpoint('API address').optional(),
-  authorizeUrl: endpoint('authorization address').optional(),
-  tokenUrl: endpoint('token address').optional(),
-  timeoutMs: z.number().int().positive().optional(),
-});
+export const raisersEdgeConfigSchema = z.lazy(() =>
+  z.object({
+    /** The "Application ID" of the organisation's own SKY application (public, PKCE). */
+    applicationId: z.string().trim().min(1, "Enter the Application ID of your organisation's SKY application."),
+    /** The organisation's SKY API subscription key (primary or secondary). */
+    subscriptionKey: z.string().trim().min(1, "Enter your organisation's SKY API subscription key."),
+    /** The environment chosen at consent; sent as `environment_id` on re-consent so the user cannot silently switch. */
+    environmentId: z.string().trim().optional().transform(blankToUndefined),
+    apiBase: endpoint('API address').optional(),
+    authorizeUrl: endpoint('authorization address').optional(),
+    tokenUrl: endpoint('token address').optional(),
+    timeoutMs: z.number().int().positive().optional(),
+  }),
+);
 export type RaisersEdgeConfig = z.output<typeof raisersEdgeConfigSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Reply schemas. Non-strict on purpose (§1.1: unknown fields appear); ids are digit strings, but a
 // number is accepted rather than failing a whole card over it.
 
-const skyId = z.union([z.string().min(1), z.number()]).transform(String);
-const text = z
-  .string()
-  .nullish()
-  .transform((value) => value ?? null);
-const bool = z
-  .boolean()
-  .nullish()
-  .transform((value) => value ?? false);
-const money = z
-  .object({ value: z.number().nullish() })
-  .loose()
-  .nullish()
-  .transform((m) => m?.value ?? null);
+const skyId = z.lazy(() => z.union([z.string().min(1), z.number()]).transform(String));
+const text = z.lazy(() =>
+  z
+    .string()
+    .nullish()
+    .transform((value) => value ?? null),
+);
+const bool = z.lazy(() =>
+  z
+    .boolean()
+    .nullish()
+    .transform((value) => value ?? false),
+);
+const money = z.lazy(() =>
+  z
+    .object({ value: z.number().nullish() })
+    .loose()
+    .nullish()
+    .transform((m) => m?.value ?? null),
+);
 
 const collectionOf = <T extends z.ZodType>(row: T) =>
   z.object({ count: z.number().int().nonnegative().nullish(), value: z.array(row), next_link: text }).loose();
 
-const contactPoint = z.object({ address: text, number: text, inactive: bool, do_not_email: bool, do_not_call: bool }).loose();
-const constituentRead = z
-  .object({
-    id: skyId,
-    type: text,
-    name: text,
-    first: text,
-    last: text,
-    preferred_name: text,
-    inactive: bool,
-    deceased: bool,
-    requests_no_email: bool,
-    email: contactPoint.nullish(),
-    phone: contactPoint.nullish(),
-    date_added: text,
-    date_modified: text,
-  })
-  .loose();
+const contactPoint = z.lazy(() => z.object({ address: text, number: text, inactive: bool, do_not_email: bool, do_not_call: bool }).loose());
+const constituentRead = z.lazy(() =>
+  z
+    .object({
+      id: skyId,
+      type: text,
+      name: text,
+      first: text,
+      last: text,
+      preferred_name: text,
+      inactive: bool,
+      deceased: bool,
+      requests_no_email: bool,
+      email: contactPoint.nullish(),
+      phone: contactPoint.nullish(),
+      date_added: text,
+      date_modified: text,
+    })
+    .loose(),
+);
 type ConstituentRead = z.output<typeof constituentRead>;
 
-const searchResult = z.object({ id: skyId, name: text, email: text, deceased: bool, inactive: bool }).loose();
-const onlinePresenceRead = z.object({ id: skyId, constituent_id: skyId, type: text, address: text, inactive: bool, date_modified: text }).loose();
+const searchResult = z.lazy(() => z.object({ id: skyId, name: text, email: text, deceased: bool, inactive: bool }).loose());
+const onlinePresenceRead = z.lazy(() => z.object({ id: skyId, constituent_id: skyId, type: text, address: text, inactive: bool, date_modified: text }).loose());
 type OnlinePresenceRead = z.output<typeof onlinePresenceRead>;
-const actionRead = z
-  .object({
-    id: skyId,
-    category: text,
-    summary: text,
-    description: text,
-    date: text,
-    start_time: text,
-    author: text,
-    date_added: text,
-  })
-  .loose();
+const actionRead = z.lazy(() =>
+  z
+    .object({
+      id: skyId,
+      category: text,
+      summary: text,
+      description: text,
+      date: text,
+      start_time: text,
+      author: text,
+      date_added: text,
+    })
+    .loose(),
+);
 type ActionRead = z.output<typeof actionRead>;
-const giftRead = z.object({ id: skyId, type: text, date: text, amount: money }).loose();
-const lifetimeRead = z.object({ total_giving: money, total_received_giving: money }).loose();
+const giftRead = z.lazy(() => z.object({ id: skyId, type: text, date: text, amount: money }).loose());
+const lifetimeRead = z.lazy(() => z.object({ total_giving: money, total_received_giving: money }).loose());
 /** first/latest/greatest; `{}` for a donor without gifts (§4.2 VERIFY), so every field is optional. */
-const giftSummaryRead = z.object({ date: text, amount: money }).loose();
-const solicitCodeRead = z.object({ solicit_code: text, start_date: text, end_date: text }).loose();
-const constituentCodeRead = z.object({ description: text, inactive: bool }).loose();
+const giftSummaryRead = z.lazy(() => z.object({ date: text, amount: money }).loose());
+const solicitCodeRead = z.lazy(() => z.object({ solicit_code: text, start_date: text, end_date: text }).loose());
+const constituentCodeRead = z.lazy(() => z.object({ description: text, inactive: bool }).loose());
 const stringTable = collectionOf(z.string());
-const createdReply = z.object({ id: skyId });
+const createdReply = z.lazy(() => z.object({ id: skyId }));
 /** DELETE/PATCH answer 200 with an empty body (or 204, GUESS): anything goes. */
-const anyReply = z.unknown();
+const anyReply = z.lazy(() => z.unknown());
 
 // ---------------------------------------------------------------------------------------------
 // Error bodies (§1.6): `{statusCode, message}` from the gateway, `[{Message|message, ErrorCode…}]`
@@ -348,22 +360,24 @@ function namesFor(draft: ConstituentDraft): { first: string | undefined; last: s
 // ---------------------------------------------------------------------------------------------
 // Sync cursor: opaque to the caller, versioned JSON here.
 
-const count = z.number().int().nonnegative();
-const cursorSchema = z.object({
-  v: z.literal(1),
-  /** The environment the cursor belongs to: ids are per environment (§1.4), so another one starts over. */
-  env: z.string().nullable(),
-  /** Constituents changed since `since`, then online presences changed since `since`. */
-  phase: z.enum(['constituents', 'presences']),
-  /** Lower bound of this pass (`last_modified`, overlap already subtracted). */
-  since: z.string(),
-  /** The `next_link` to resume from, verbatim (§5 step 2). */
-  next: z.string().nullable(),
-  /** Newest `date_modified` seen in this pass: the next pass starts 35 minutes before it. */
-  high: z.string().nullable(),
-  done: count,
-  total: count.nullable(),
-});
+const count = z.lazy(() => z.number().int().nonnegative());
+const cursorSchema = z.lazy(() =>
+  z.object({
+    v: z.literal(1),
+    /** The environment the cursor belongs to: ids are per environment (§1.4), so another one starts over. */
+    env: z.string().nullable(),
+    /** Constituents changed since `since`, then online presences changed since `since`. */
+    phase: z.enum(['constituents', 'presences']),
+    /** Lower bound of this pass (`last_modified`, overlap already subtracted). */
+    since: z.string(),
+    /** The `next_link` to resume from, verbatim (§5 step 2). */
+    next: z.string().nullable(),
+    /** Newest `date_modified` seen in this pass: the next pass starts 35 minutes before it. */
+    high: z.string().nullable(),
+    done: count,
+    total: count.nullable(),
+  }),
+);
 type Cursor = z.output<typeof cursorSchema>;
 
 const readCursor = (text: string | null): Cursor | null => readStoredJson(cursorSchema, text);

@@ -3,7 +3,7 @@
 // shared with RE NXT in oauth.ts); every call goes to the token's `instance_url` with a Bearer
 // token, is refreshed once on 401, and every reply is parsed with zod. Errors are Salesforce's
 // JSON array (§3.8); the daily allocation is REQUEST_LIMIT_EXCEEDED on a 403, never a 429.
-import * as z from 'zod';
+import * as z from '../zod';
 import { identityKey, PLATFORM_LABELS, PLATFORMS, type Identity, type Platform } from '../identity';
 import { platformSchema } from '../identity-schema';
 import { canonicalizeProfile, profileUrl } from '../sites';
@@ -71,79 +71,93 @@ function normaliseLoginUrl(input: string, ctx: z.RefinementCtx): string {
 }
 
 /** A field's API name: `Twitter_Handle__c`, `ns__LinkedIn__c`, or a standard one. */
-const apiName = z.string().trim().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'Not a Salesforce field API name.');
+const apiName = z.lazy(() => z.string().trim().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'Not a Salesforce field API name.'));
 
-export const salesforceConfigSchema = z.object({
-  /** Where users sign in: production, sandbox or the org's My Domain. Enterprise policy can preset it. */
-  loginUrl: z.string().trim().min(1, 'Enter the Salesforce login address.').transform(normaliseLoginUrl),
-  /** The External Client App's consumer key (§3.4). */
-  clientId: z.string().trim().min(1, "Enter the consumer key of your org's External Client App."),
-  apiVersion: z
-    .string()
-    .trim()
-    .regex(/^v?\d{2,3}\.0$/, 'An API version looks like 66.0.')
-    .transform((v) => v.replace(/^v/, ''))
-    .default(DEFAULT_API_VERSION),
-  /** Platform → Contact field that holds that profile (URL or handle), chosen on the field-mapping screen. */
-  fieldMap: z.partialRecord(platformSchema, apiName).default({}),
-  timeoutMs: z.number().int().positive().optional(),
-});
+export const salesforceConfigSchema = z.lazy(() =>
+  z.object({
+    /** Where users sign in: production, sandbox or the org's My Domain. Enterprise policy can preset it. */
+    loginUrl: z.string().trim().min(1, 'Enter the Salesforce login address.').transform(normaliseLoginUrl),
+    /** The External Client App's consumer key (§3.4). */
+    clientId: z.string().trim().min(1, "Enter the consumer key of your org's External Client App."),
+    apiVersion: z
+      .string()
+      .trim()
+      .regex(/^v?\d{2,3}\.0$/, 'An API version looks like 66.0.')
+      .transform((v) => v.replace(/^v/, ''))
+      .default(DEFAULT_API_VERSION),
+    /** Platform → Contact field that holds that profile (URL or handle), chosen on the field-mapping screen. */
+    fieldMap: z.partialRecord(platformSchema, apiName).default({}),
+    timeoutMs: z.number().int().positive().optional(),
+  }),
+);
 export type SalesforceConfig = z.output<typeof salesforceConfigSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Reply schemas
 
-const sfId = z.string().regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/);
-const text = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? null);
-const flag = z
-  .boolean()
-  .nullish()
-  .transform((v) => v === true);
-const amount = z
-  .number()
-  .finite()
-  .nullish()
-  .transform((v) => v ?? null);
+const sfId = z.lazy(() => z.string().regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/));
+const text = z.lazy(() =>
+  z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
+);
+const flag = z.lazy(() =>
+  z
+    .boolean()
+    .nullish()
+    .transform((v) => v === true),
+);
+const amount = z.lazy(() =>
+  z
+    .number()
+    .finite()
+    .nullish()
+    .transform((v) => v ?? null),
+);
 /** `[{message, errorCode, fields?}]`; the OAuth endpoints' `{error, error_description}` too. */
-const errorArraySchema = z.array(z.object({ message: z.string().optional(), errorCode: z.string().optional(), fields: z.array(z.string()).optional() }).loose());
-const oauthErrorSchema = z.object({ error: z.string(), error_description: z.string().optional() });
-const queryReplySchema = z.object({
-  totalSize: z.number().int().nonnegative(),
-  done: z.boolean(),
-  nextRecordsUrl: z.string().startsWith('/services/data/').optional(),
-  records: z.array(z.record(z.string(), z.unknown())),
-});
-const searchReplySchema = z.object({ searchRecords: z.array(z.record(z.string(), z.unknown())) });
-const createdSchema = z.object({ id: sfId, success: z.literal(true) });
-const named = z
-  .object({ Name: text })
-  .nullish()
-  .transform((v) => v?.Name ?? null);
-const describeSchema = z.object({
-  fields: z.array(
-    z
-      .object({
-        name: z.string(),
-        label: z.string(),
-        type: z.string(),
-        length: z.number().optional(),
-        custom: z.boolean().optional(),
-        filterable: z.boolean().optional(),
-        createable: z.boolean().optional(),
-        updateable: z.boolean().optional(),
-        picklistValues: z.array(z.object({ value: z.string(), active: z.boolean().optional(), defaultValue: z.boolean().optional() }).loose()).optional(),
-      })
-      .loose(),
-  ),
-});
+const errorArraySchema = z.lazy(() => z.array(z.object({ message: z.string().optional(), errorCode: z.string().optional(), fields: z.array(z.string()).optional() }).loose()));
+const oauthErrorSchema = z.lazy(() => z.object({ error: z.string(), error_description: z.string().optional() }));
+const queryReplySchema = z.lazy(() =>
+  z.object({
+    totalSize: z.number().int().nonnegative(),
+    done: z.boolean(),
+    nextRecordsUrl: z.string().startsWith('/services/data/').optional(),
+    records: z.array(z.record(z.string(), z.unknown())),
+  }),
+);
+const searchReplySchema = z.lazy(() => z.object({ searchRecords: z.array(z.record(z.string(), z.unknown())) }));
+const createdSchema = z.lazy(() => z.object({ id: sfId, success: z.literal(true) }));
+const named = z.lazy(() =>
+  z
+    .object({ Name: text })
+    .nullish()
+    .transform((v) => v?.Name ?? null),
+);
+const describeSchema = z.lazy(() =>
+  z.object({
+    fields: z.array(
+      z
+        .object({
+          name: z.string(),
+          label: z.string(),
+          type: z.string(),
+          length: z.number().optional(),
+          custom: z.boolean().optional(),
+          filterable: z.boolean().optional(),
+          createable: z.boolean().optional(),
+          updateable: z.boolean().optional(),
+          picklistValues: z.array(z.object({ value: z.string(), active: z.boolean().optional(), defaultValue: z.boolean().optional() }).loose()).optional(),
+        })
+        .loose(),
+    ),
+  }),
+);
 type DescribedField = z.output<typeof describeSchema>['fields'][number];
-const deletedSchema = z.object({ deletedRecords: z.array(z.object({ id: sfId, deletedDate: z.string() }).loose()) });
-const userRow = z.object({ Id: sfId, Name: text });
-const orgRow = z.object({ DefaultCurrencyIsoCode: text });
-const logRow = z.object({ Id: sfId, Description: text, CreatedDate: text });
+const deletedSchema = z.lazy(() => z.object({ deletedRecords: z.array(z.object({ id: sfId, deletedDate: z.string() }).loose()) }));
+const userRow = z.lazy(() => z.object({ Id: sfId, Name: text }));
+const orgRow = z.lazy(() => z.object({ DefaultCurrencyIsoCode: text }));
+const logRow = z.lazy(() => z.object({ Id: sfId, Description: text, CreatedDate: text }));
 
 const CONTACT_FIELDS = [
   'Id', 'FirstName', 'LastName', 'Name', 'Email', 'npe01__HomeEmail__c', 'npe01__WorkEmail__c', 'npe01__AlternateEmail__c',
@@ -152,40 +166,42 @@ const CONTACT_FIELDS = [
 ];
 /** NPSP's contact roll-ups (§3.5); hidden by field-level security from users without gift access. */
 const GIFT_FIELDS = ['npo02__TotalOppAmount__c', 'npo02__LastOppAmount__c', 'npo02__LastCloseDate__c', 'npo02__LargestAmount__c', 'npo02__NumberOfClosedOpps__c'];
-const contactRow = z
-  .object({
-    Id: sfId,
-    FirstName: text,
-    LastName: text,
-    Name: text,
-    Email: text,
-    npe01__HomeEmail__c: text,
-    npe01__WorkEmail__c: text,
-    npe01__AlternateEmail__c: text,
-    Phone: text,
-    MobilePhone: text,
-    HomePhone: text,
-    npe01__WorkPhone__c: text,
-    Account: named,
-    HasOptedOutOfEmail: flag,
-    DoNotCall: flag,
-    npsp__Do_Not_Contact__c: flag,
-    npsp__Deceased__c: flag,
-    CreatedDate: text,
-    SystemModstamp: text,
-    IsDeleted: flag,
-    npo02__TotalOppAmount__c: amount,
-    npo02__LastOppAmount__c: amount,
-    npo02__LastCloseDate__c: text,
-    npo02__LargestAmount__c: amount,
-    npo02__NumberOfClosedOpps__c: amount,
-  })
-  .loose();
+const contactRow = z.lazy(() =>
+  z
+    .object({
+      Id: sfId,
+      FirstName: text,
+      LastName: text,
+      Name: text,
+      Email: text,
+      npe01__HomeEmail__c: text,
+      npe01__WorkEmail__c: text,
+      npe01__AlternateEmail__c: text,
+      Phone: text,
+      MobilePhone: text,
+      HomePhone: text,
+      npe01__WorkPhone__c: text,
+      Account: named,
+      HasOptedOutOfEmail: flag,
+      DoNotCall: flag,
+      npsp__Do_Not_Contact__c: flag,
+      npsp__Deceased__c: flag,
+      CreatedDate: text,
+      SystemModstamp: text,
+      IsDeleted: flag,
+      npo02__TotalOppAmount__c: amount,
+      npo02__LastOppAmount__c: amount,
+      npo02__LastCloseDate__c: text,
+      npo02__LargestAmount__c: amount,
+      npo02__NumberOfClosedOpps__c: amount,
+    })
+    .loose(),
+);
 type ContactRow = z.output<typeof contactRow>;
-const taskRow = z.object({ Id: sfId, Subject: text, Description: text, ActivityDate: text, TaskSubtype: text, CreatedDate: text, Owner: named });
-const eventRow = z.object({ Id: sfId, Subject: text, Description: text, StartDateTime: text, ActivityDateTime: text, CreatedDate: text, Owner: named });
-const opportunityRow = z.object({ Id: sfId, Name: text, Amount: amount, CloseDate: text, Campaign: named });
-const summaryRow = z.object({ Id: sfId, Name: text, Email: text, Account: named });
+const taskRow = z.lazy(() => z.object({ Id: sfId, Subject: text, Description: text, ActivityDate: text, TaskSubtype: text, CreatedDate: text, Owner: named }));
+const eventRow = z.lazy(() => z.object({ Id: sfId, Subject: text, Description: text, StartDateTime: text, ActivityDateTime: text, CreatedDate: text, Owner: named }));
+const opportunityRow = z.lazy(() => z.object({ Id: sfId, Name: text, Amount: amount, CloseDate: text, Campaign: named }));
+const summaryRow = z.lazy(() => z.object({ Id: sfId, Name: text, Email: text, Account: named }));
 
 // ---------------------------------------------------------------------------------------------
 // Errors: Salesforce's code kept beside ours, for the few places that branch on it.
@@ -387,18 +403,20 @@ function readTask(row: z.output<typeof taskRow>) {
 // ---------------------------------------------------------------------------------------------
 // Sync cursor
 
-const countSchema = z.number().int().nonnegative();
-const cursorSchema = z.object({
-  v: z.literal(1),
-  /** Start of this pass (SystemModstamp, ISO), or null for the first, full pass. */
-  since: z.iso.datetime().nullable(),
-  /** Keyset: the last (SystemModstamp, Id) handled in this pass. */
-  after: z.tuple([z.iso.datetime(), sfId]).nullable(),
-  /** The pass's next page as Salesforce gave it; it expires after 15 idle minutes, then the keyset takes over. */
-  locator: z.string().startsWith('/services/data/').nullable(),
-  done: countSchema,
-  total: countSchema.nullable(),
-});
+const countSchema = z.lazy(() => z.number().int().nonnegative());
+const cursorSchema = z.lazy(() =>
+  z.object({
+    v: z.literal(1),
+    /** Start of this pass (SystemModstamp, ISO), or null for the first, full pass. */
+    since: z.iso.datetime().nullable(),
+    /** Keyset: the last (SystemModstamp, Id) handled in this pass. */
+    after: z.tuple([z.iso.datetime(), sfId]).nullable(),
+    /** The pass's next page as Salesforce gave it; it expires after 15 idle minutes, then the keyset takes over. */
+    locator: z.string().startsWith('/services/data/').nullable(),
+    done: countSchema,
+    total: countSchema.nullable(),
+  }),
+);
 type Cursor = z.output<typeof cursorSchema>;
 
 const readCursor = (text: string | null): Cursor | null => readStoredJson(cursorSchema, text);

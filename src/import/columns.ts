@@ -1,5 +1,5 @@
 // The CSV columns of the local CRM and how a file's headers are matched to them.
-import * as z from 'zod';
+import * as z from '../zod';
 import { PLATFORMS, type Platform } from '../identity';
 
 /** Every column Kindred reads and writes, in export order. */
@@ -98,16 +98,18 @@ export function autoMap(headers: string[]): { mapping: ColumnMapping; unknown: s
 }
 
 /** A mapping the user chose: one entry per column, null to ignore it; single-valued fields at most once. */
-export const columnMappingSchema = z.array(csvFieldSchema.nullable()).superRefine((mapping, ctx) => {
-  const seen = new Set<CsvField>();
-  mapping.forEach((field, index) => {
-    if (!field) return;
-    if (seen.has(field) && !isMultiValued(field)) {
-      ctx.addIssue({ code: 'custom', path: [index], message: `${field} is mapped to more than one column` });
-    }
-    seen.add(field);
-  });
-});
+export const columnMappingSchema = z.lazy(() =>
+  z.array(csvFieldSchema.nullable()).superRefine((mapping, ctx) => {
+    const seen = new Set<CsvField>();
+    mapping.forEach((field, index) => {
+      if (!field) return;
+      if (seen.has(field) && !isMultiValued(field)) {
+        ctx.addIssue({ code: 'custom', path: [index], message: `${field} is mapped to more than one column` });
+      }
+      seen.add(field);
+    });
+  }),
+);
 
 /** The columns a row needs at least one of. */
 export const NAME_FIELDS: readonly CsvField[] = ['display_name', 'first_name', 'last_name'];

@@ -1,6 +1,7 @@
 // Records as they live in IndexedDB (see DESIGN.md "Data model"). zod schemas double as the
-// validation of anything that arrives from outside (CSV, CRM, messages) before it is stored.
-import * as z from 'zod';
+// validation of anything that arrives from outside (CSV, CRM, messages) before it is stored; each
+// is built when first used (`z.lazy`), not when a context starts (src/zod.ts).
+import * as z from '../zod';
 import { platformSchema } from '../identity-schema';
 
 export const INTERACTION_KINDS = ['comment', 'dm', 'call', 'meeting', 'email', 'event', 'note'] as const;
@@ -11,7 +12,7 @@ export const INTERACTION_KIND_LABELS: Record<InteractionKind, string> = {
   event: 'Event', note: 'Note',
 };
 
-export const givingSchema = z.object({
+export const givingSchema = z.lazy(() => z.object({
   lifetime: z.number().nonnegative().nullable(),
   lastGiftAmount: z.number().nonnegative().nullable(),
   lastGiftDate: z.string().nullable(), // ISO date (YYYY-MM-DD)
@@ -20,10 +21,10 @@ export const givingSchema = z.object({
   /** First gift, where the CRM reports it (Raiser's Edge NXT's giving summary). */
   firstGiftAmount: z.number().nonnegative().nullable().optional(),
   firstGiftDate: z.string().nullable().optional(), // ISO date (YYYY-MM-DD)
-});
+}));
 export type Giving = z.infer<typeof givingSchema>;
 
-export const constituentSchema = z.object({
+export const constituentSchema = z.lazy(() => z.object({
   id: z.string(), // `<source>:<externalId>`
   source: z.string(),
   externalId: z.string(),
@@ -57,11 +58,11 @@ export const constituentSchema = z.object({
   importedKeys: z.array(z.string()).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}));
 export type Constituent = z.infer<typeof constituentSchema>;
 
 export const PROVENANCES = ['crm', 'user-linked', 'imported'] as const;
-export const identityRecordSchema = z.object({
+export const identityRecordSchema = z.lazy(() => z.object({
   key: z.string(), // `<platform>:<handle>`
   platform: platformSchema,
   handle: z.string(),
@@ -79,11 +80,11 @@ export const identityRecordSchema = z.object({
    * no index entry for its own. Set by the store (links.ts), not by writers.
    */
   heldBy: z.string().optional(),
-});
+}));
 export type IdentityRecord = z.infer<typeof identityRecordSchema>;
 
 export const INTERACTION_STATUSES = ['synced', 'pending', 'failed'] as const;
-export const interactionSchema = z.object({
+export const interactionSchema = z.lazy(() => z.object({
   id: z.string(),
   constituentId: z.string(),
   kind: interactionKindSchema,
@@ -98,10 +99,10 @@ export const interactionSchema = z.object({
   status: z.enum(INTERACTION_STATUSES),
   lastError: z.string().nullable(),
   createdAt: z.string(),
-});
+}));
 export type Interaction = z.infer<typeof interactionSchema>;
 
-export const giftSchema = z.object({
+export const giftSchema = z.lazy(() => z.object({
   id: z.string(),
   constituentId: z.string(),
   amount: z.number(),
@@ -109,17 +110,17 @@ export const giftSchema = z.object({
   date: z.string(),
   fund: z.string().nullable(),
   campaign: z.string().nullable(),
-});
+}));
 export type Gift = z.infer<typeof giftSchema>;
 
-export const outboxItemSchema = z.object({
+export const outboxItemSchema = z.lazy(() => z.object({
   id: z.string(), // idempotency key
   op: z.string(),
   payload: z.unknown(),
   attempts: z.number().int().nonnegative(),
   nextAttemptAt: z.number(),
   lastError: z.string().nullable(),
-});
+}));
 export type OutboxItem = z.infer<typeof outboxItemSchema>;
 
 export interface MetaRecord {

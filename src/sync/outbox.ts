@@ -5,7 +5,7 @@
 // idempotency key: a send whose acknowledgement was lost is simply sent again and the connector
 // deduplicates it. Nothing the user typed is deleted by a failure; an item leaves the outbox only
 // in the same transaction that marks its interaction `synced`.
-import * as z from 'zod';
+import * as z from '../zod';
 import { ConnectorError, type Connector, type ConnectorErrorCode } from '../crm/types';
 import { interactionDraftSchema, type InteractionDraft } from '../messages';
 import type { KindredDB } from '../store/db';
@@ -26,15 +26,17 @@ export const BACKOFF_CAP_MS = 30 * 60_000;
 /** Full jitter may draw ~0; one second is the least we wait so a flapping CRM is not hammered. */
 export const BACKOFF_MIN_MS = 1_000;
 
-export const logInteractionPayloadSchema = z.object({
-  ref: z.string().min(1),
-  draft: interactionDraftSchema,
-});
+export const logInteractionPayloadSchema = z.lazy(() =>
+  z.object({
+    ref: z.string().min(1),
+    draft: interactionDraftSchema,
+  }),
+);
 export type LogInteractionPayload = z.infer<typeof logInteractionPayloadSchema>;
 
-const pauseSchema = z.object({ code: z.string(), message: z.string(), at: z.number() });
+const pauseSchema = z.lazy(() => z.object({ code: z.string(), message: z.string(), at: z.number() }));
 export type OutboxPause = z.infer<typeof pauseSchema>;
-const backoffSchema = z.object({ until: z.number(), failures: z.number().int().nonnegative() });
+const backoffSchema = z.lazy(() => z.object({ until: z.number(), failures: z.number().int().nonnegative() }));
 type QueueBackoff = z.infer<typeof backoffSchema>;
 
 /**

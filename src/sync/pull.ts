@@ -4,7 +4,7 @@
 // anywhere — an error, a killed worker, a closed browser — resumes from the last page written,
 // and a page is never half applied. Writes are bulk per page; a 100,000-contact first sync is a
 // few hundred transactions, not 100,000.
-import * as z from 'zod';
+import * as z from '../zod';
 import { identityKey, type IdentityKey } from '../identity';
 import { ConnectorError, type ChangePage, type Connector } from '../crm/types';
 import { profileUrl } from '../sites';
@@ -16,24 +16,26 @@ import { webLock, type LockFn } from './lock';
 export const SYNC_LOCK = 'kindred-sync';
 const CONNECTOR_ERROR_CODES = ['auth', 'forbidden', 'notFound', 'rateLimited', 'network', 'invalid', 'server'] as const;
 
-export const syncStatusSchema = z.object({
-  /** Where the next pull starts (the last page written); null before the first page. */
-  cursor: z.string().nullable(),
-  state: z.enum(['idle', 'running', 'error']),
-  /** Progress of the current (or last) run as the connector counts it. */
-  done: z.number(),
-  total: z.number().nullable(),
-  startedAt: z.number().nullable(),
-  finishedAt: z.number().nullable(),
-  /** The last error in words, for the options page. */
-  lastError: z.string().nullable(),
-  /** Its `ConnectorError` code (`'auth'`: ask the user to reconnect), or null for other errors. */
-  errorCode: z.enum(CONNECTOR_ERROR_CODES).nullable(),
-  /** When a run last reached the end of the connector's changes. */
-  lastSyncedAt: z.number().nullable(),
-  /** The run that owns this record; a run whose record was reset under it stops writing. */
-  runId: z.string().nullable(),
-});
+export const syncStatusSchema = z.lazy(() =>
+  z.object({
+    /** Where the next pull starts (the last page written); null before the first page. */
+    cursor: z.string().nullable(),
+    state: z.enum(['idle', 'running', 'error']),
+    /** Progress of the current (or last) run as the connector counts it. */
+    done: z.number(),
+    total: z.number().nullable(),
+    startedAt: z.number().nullable(),
+    finishedAt: z.number().nullable(),
+    /** The last error in words, for the options page. */
+    lastError: z.string().nullable(),
+    /** Its `ConnectorError` code (`'auth'`: ask the user to reconnect), or null for other errors. */
+    errorCode: z.enum(CONNECTOR_ERROR_CODES).nullable(),
+    /** When a run last reached the end of the connector's changes. */
+    lastSyncedAt: z.number().nullable(),
+    /** The run that owns this record; a run whose record was reset under it stops writing. */
+    runId: z.string().nullable(),
+  }),
+);
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
 export interface SyncDeps {
